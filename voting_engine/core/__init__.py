@@ -1,0 +1,1 @@
+"""Pure cryptographic core: no I/O, no database, no HTTP."""

@@ -1,0 +1,1 @@
+"""Zero-knowledge proofs made non-interactive by strong Fiat–Shamir."""
