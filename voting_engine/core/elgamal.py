@@ -32,10 +32,17 @@ class Ciphertext:
     def __sub__(self, other: Ciphertext) -> Ciphertext:
         return Ciphertext(self.alpha - other.alpha, self.beta - other.beta)
 
+    def __neg__(self) -> Ciphertext:
+        return Ciphertext(-self.alpha, -self.beta)
+
     def scale(self, factor: int) -> Ciphertext:
-        """Homomorphic multiplication of the plaintext by an integer constant."""
+        """Homomorphic multiplication of the plaintext by an integer constant (additions for ±1)."""
         if factor == 1:
             return self
+        if factor == -1:
+            return -self
+        if factor == 0:
+            return Ciphertext.zero()
         return Ciphertext(self.alpha * factor, self.beta * factor)
 
     def minus_plaintext(self, value: int) -> Ciphertext:

@@ -59,7 +59,7 @@ def combine_bits(bits: Sequence[Ciphertext], span: int) -> Ciphertext:
 
 @dataclass(frozen=True, slots=True)
 class SumProof:
-    """Either one disjunctive proof (``cds``) or bit ciphertexts with their 0/1 proofs."""
+    """Either one disjunctive proof (``cds``, JSON ``{c, v}``) or bit ciphertexts with their 0/1 proofs."""
 
     cds: RangeProof | None = None
     bits: tuple[Ciphertext, ...] = ()
@@ -67,13 +67,13 @@ class SumProof:
 
     def to_json(self) -> dict[str, object]:
         if self.cds is not None:
-            return {"cds": self.cds.to_json()}
+            return dict(self.cds.to_json())
         return {"bits": [b.to_json() for b in self.bits], "bit_proofs": [p.to_json() for p in self.bit_proofs]}
 
     @classmethod
     def from_json(cls, value: object) -> SumProof:
-        if isinstance(value, dict) and set(value) == {"cds"}:
-            return cls(cds=RangeProof.from_json(value["cds"]))
+        if isinstance(value, dict) and set(value) == {"c", "v"}:
+            return cls(cds=RangeProof.from_json(value))
         if isinstance(value, dict) and set(value) == {"bits", "bit_proofs"}:
             bits, proofs = value["bits"], value["bit_proofs"]
             if not isinstance(bits, list) or not isinstance(proofs, list) or len(bits) != len(proofs):
@@ -82,7 +82,7 @@ class SumProof:
                 bits=tuple(Ciphertext.from_json(b) for b in bits),
                 bit_proofs=tuple(RangeProof.from_json(p) for p in proofs),
             )
-        raise ProofFormatError("a sum proof is {cds} or {bits, bit_proofs}")
+        raise ProofFormatError("a sum proof is {c, v} (one disjunctive proof) or {bits, bit_proofs}")
 
 
 def prove_weighted_sum(
