@@ -2,8 +2,9 @@
 
 Strong Fiat–Shamir (Bernhard, Pereira, Warinschi, ASIACRYPT 2012, §3–4): a challenge must hash the
 whole statement, so every challenge starts with this context hash, which fixes the group, both
-generators, the joint public key, the manifest hash, the election and the stage.  A proof made for
-one stage or election therefore fails in any other.
+generators, the joint public key, the manifest hash, the election, the stage and the stage's
+resolved ballot definition (scheme, parameters, candidates).  A proof made for one stage or
+election therefore fails in any other.
 """
 
 from __future__ import annotations
@@ -25,11 +26,20 @@ class ElectionContext:
     stage_id: str
     manifest_hash: bytes
     public_key: Point
+    stage_hash: bytes = b""
 
     @property
     def hash(self) -> bytes:
         return hash_elements(
-            CONTEXT_TAG, GROUP_NAME, G, H, self.public_key, self.manifest_hash, self.election_id, self.stage_id
+            CONTEXT_TAG,
+            GROUP_NAME,
+            G,
+            H,
+            self.public_key,
+            self.manifest_hash,
+            self.election_id,
+            self.stage_id,
+            self.stage_hash,
         )
 
 
