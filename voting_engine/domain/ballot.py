@@ -1,0 +1,111 @@
+"""The ballot envelope: encrypted choices, the voter's credential and its signature.
+
+The device builds the envelope, computes its tracking hash over the canonical JSON without the
+signature, and signs ``(election, stage, tracking hash)`` with the credential key, so the server
+can neither alter a ballot nor cast one for a voter.  Format: ``docs/election-record.md`` §4.1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nacl.signing import SigningKey
+
+from ballot_schemes import BallotScheme, EncryptedChoices, Opening
+from ballot_schemes.errors import InvalidBallot
+from voting_engine.core.context import ElectionContext
+from voting_engine.core.credentials import is_valid_public_credential, sign_ballot, verify_ballot_signature
+from voting_engine.core.encoding import EncodingError, b64decode, b64encode, canonical_json
+from voting_engine.core.receipts import tracking_hash
+from voting_engine.domain.errors import BallotRejected
+
+ENVELOPE_VERSION = 1
+ENVELOPE_KEYS = {"version", "election_id", "stage_id", "credential", "choices", "signature"}
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """A parsed, signed envelope; ``tracking`` is its 32-byte tracking hash."""
+
+    envelope: Mapping[str, Any]
+    choices: EncryptedChoices
+    credential: bytes
+    signature: bytes
+    tracking: bytes
+
+    @property
+    def stage_id(self) -> str:
+        return str(self.envelope["stage_id"])
+
+    def ciphertext_keys(self) -> list[bytes]:
+        """The raw α‖β of every ciphertext, to detect a copied ciphertext (Helios replay)."""
+        return [c.alpha.to_bytes() + c.beta.to_bytes() for c in self.choices.ciphertexts]
+
+
+def unsigned_envelope(election_id: str, stage_id: str, credential: bytes, choices: EncryptedChoices) -> dict[str, Any]:
+    return {
+        "version": ENVELOPE_VERSION,
+        "election_id": election_id,
+        "stage_id": stage_id,
+        "credential": b64encode(credential),
+        "choices": choices.to_json(),
+    }
+
+
+def envelope_tracking_hash(envelope: Mapping[str, Any]) -> bytes:
+    body = {k: v for k, v in envelope.items() if k != "signature"}
+    return tracking_hash(canonical_json(body))
+
+
+def seal(
+    scheme: BallotScheme,
+    context: ElectionContext,
+    signing_key: SigningKey,
+    choice: Mapping[str, Any],
+) -> tuple[dict[str, Any], Opening, bytes]:
+    """Encrypt, prove and sign a choice on the voter's side; returns envelope, opening, tracking hash."""
+    choices, opening = scheme.encrypt(context, choice)
+    credential = bytes(signing_key.verify_key)
+    envelope = unsigned_envelope(context.election_id, context.stage_id, credential, choices)
+    tracking = envelope_tracking_hash(envelope)
+    envelope["signature"] = b64encode(sign_ballot(signing_key, context.election_id, context.stage_id, tracking))
+    return envelope, opening, tracking
+
+
+def parse_envelope(envelope: object) -> Ballot:
+    """Check the envelope's shape and parse every point; ``BallotRejected`` with code ``schema``/``bad_point``."""
+    if not isinstance(envelope, Mapping) or set(envelope) != ENVELOPE_KEYS:
+        raise BallotRejected("schema", f"a ballot is an object with exactly the keys {sorted(ENVELOPE_KEYS)}")
+    if envelope["version"] != ENVELOPE_VERSION:
+        raise BallotRejected("schema", f"ballot version must be {ENVELOPE_VERSION}")
+    if not isinstance(envelope["election_id"], str) or not isinstance(envelope["stage_id"], str):
+        raise BallotRejected("schema", "election_id and stage_id are strings")
+    try:
+        credential = b64decode(envelope["credential"], 32)
+        signature = b64decode(envelope["signature"], 64)
+    except EncodingError as exc:
+        raise BallotRejected("schema", f"credential or signature: {exc}") from exc
+    if not is_valid_public_credential(credential):
+        raise BallotRejected("bad_credential", "the credential is not a valid Ed25519 public key")
+    try:
+        choices = EncryptedChoices.from_json(envelope["choices"])
+    except InvalidBallot as exc:
+        code = "bad_point" if exc.code.startswith("bad_point") else "schema"
+        raise BallotRejected(code, exc.message) from exc
+    return Ballot(envelope, choices, credential, signature, envelope_tracking_hash(envelope))
+
+
+def check_signature(ballot: Ballot, election_id: str, stage_id: str) -> None:
+    if ballot.envelope["election_id"] != election_id or ballot.envelope["stage_id"] != stage_id:
+        raise BallotRejected("wrong_stage", "the ballot was made for another election or stage")
+    if not verify_ballot_signature(ballot.credential, election_id, stage_id, ballot.tracking, ballot.signature):
+        raise BallotRejected("bad_signature", "the credential's signature over the ballot does not verify")
+
+
+def check_proofs(ballot: Ballot, scheme: BallotScheme, context: ElectionContext) -> None:
+    try:
+        scheme.verify(context, ballot.choices)
+    except InvalidBallot as exc:
+        raise BallotRejected("invalid_proof", exc.message) from exc
