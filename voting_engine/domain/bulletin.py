@@ -76,7 +76,7 @@ class StageBoard:
         return entry
 
     def sign_head(self, timestamp: int | None = None) -> SignedTreeHead:
-        when = int(time.time()) if timestamp is None else timestamp
+        when = int(time.time() * 1000) if timestamp is None else timestamp
         head = TreeHead(self.log_id, self.log.size, self.log.root(), when)
         sth = sign_tree_head(head, self.signing_key)
         self.tree_heads.append(sth)
