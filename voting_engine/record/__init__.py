@@ -1,0 +1,1 @@
+"""Writing the published election record (``docs/election-record.md``)."""
