@@ -131,7 +131,7 @@ def verify_weighted_sum(
     span = hi - lo
     if span + 1 <= CDS_LIMIT:
         return proof.cds is not None and verify_range(context_hash, public_key, aggregate, proof.cds, lo, hi)
-    if proof.cds is not None or len(proof.bits) != len(bit_weights(span)):
+    if proof.cds is not None or len(proof.bits) != len(bit_weights(span)) or len(proof.bit_proofs) != len(proof.bits):
         return False
     if combine_bits(proof.bits, span) != aggregate.minus_plaintext(lo):
         return False
