@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--workers", type=int, default=None, help="voter-device processes (default: all cores)")
     demo.add_argument("--out", type=Path, default=Path("out/demo-record"), help="record directory")
+    demo.add_argument("--database", default=None, help="database URL (default: SQLite file beside the record)")
     demo.set_defaults(handler=_demo)
     from voting_engine.sortition import cli as sortition_cli
 
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    import asyncio
     import shutil
     import time
 
@@ -39,7 +41,7 @@ def _demo(args: argparse.Namespace) -> int:
     if args.out.exists():
         shutil.rmtree(args.out)
     started = time.perf_counter()
-    run_demo(args.out, args.committee, args.public, args.seed, args.workers)
+    asyncio.run(run_demo(args.out, args.committee, args.public, args.seed, args.workers, args.database))
     status = verify_record(args.out)
     print(f"Total wall time (election + verification): {time.perf_counter() - started:.1f} s")
     return status

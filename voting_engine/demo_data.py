@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
+
+KST = timezone(timedelta(hours=9))
 
 PROPOSALS: list[tuple[str, str, str, int, str, str]] = [
     (
@@ -137,7 +140,8 @@ def demo_manifest(election_id: str = "kr-pb-demo-2026") -> dict[str, Any]:
         }
         for pid, ko, en, cost, area, ministry in PROPOSALS
     ]
-    window = {"opens_at": "2026-05-01T09:00:00+09:00", "closes_at": "2026-05-31T18:00:00+09:00"}
+    now = datetime.now(KST).replace(microsecond=0)
+    window = {"opens_at": (now - timedelta(hours=1)).isoformat(), "closes_at": (now + timedelta(days=30)).isoformat()}
     return {
         "version": 1,
         "election_id": election_id,

@@ -1,0 +1,1 @@
+"""HTTP entrypoint (aiohttp): routes, authentication, rate limits, JSON errors, OpenAPI."""

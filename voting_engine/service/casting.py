@@ -1,0 +1,314 @@
+"""Casting: every check of a ballot, then one transaction that appends it to the board.
+
+Checks, each with its own error code (``docs/api.md``): schema, stage open, credential eligible and
+not revoked, education complete, no copied ciphertext, signature, validity proofs.  The receipt is
+built inside the transaction and returned only after commit, so an acknowledged ballot is durable.
+Re-submitting the identical ballot returns the stored receipt; re-voting follows the stage policy.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from voting_engine.core.board import chain_next
+from voting_engine.core.encoding import b64decode, b64encode, canonical_json
+from voting_engine.core.hashing import hash_elements, sha256
+from voting_engine.core.receipts import short_code
+from voting_engine.domain.ballot import Ballot, check_signature, parse_envelope
+from voting_engine.domain.bulletin import leaf_data
+from voting_engine.domain.errors import BallotRejected
+from voting_engine.service.admin import sign_head
+from voting_engine.service.context import ServiceContext, StageCache, dumps
+from voting_engine.service.errors import ServiceError
+from voting_engine.service.verification import verify_proofs
+from voting_engine.storage.models import BoardCiphertext, BoardEntryRow, Credential, Stage
+
+RECEIPT_TAG = "pbvote/receipt/v1"
+
+
+def _rejected(exc: BallotRejected) -> ServiceError:
+    status = 403 if exc.code in ("not_eligible", "revoked") else 400
+    if exc.code in ("replayed_ciphertext", "already_voted"):
+        status = 409
+    return ServiceError(exc.code, exc.message, status)
+
+
+def _window_open(definition_window: tuple[str, str], now: datetime) -> str | None:
+    opens, closes = definition_window
+    if opens and now < datetime.fromisoformat(opens):
+        return "the stage's voting window has not started"
+    if closes and now >= datetime.fromisoformat(closes):
+        return "the stage's voting window has ended"
+    return None
+
+
+async def _credential(session: Any, election_id: str, credential: bytes) -> Credential | None:
+    row: Credential | None = await session.get(Credential, (election_id, b64encode(credential)))
+    return row
+
+
+async def precheck(
+    svc: ServiceContext, election_id: str, stage_id: str, envelope: object, session_credential: bytes | None
+) -> tuple[Ballot, StageCache]:
+    """All checks that need no write lock, in the documented order; raises ``ServiceError``."""
+    from voting_engine.service.education import missing_for_stage
+
+    try:
+        ballot = parse_envelope(envelope)
+    except BallotRejected as exc:
+        raise _rejected(exc) from exc
+    async with svc.factory() as session:
+        stage = await svc.stage_row(session, election_id, stage_id)
+        if stage.status != "open":
+            raise ServiceError("stage_not_open", f"stage {stage_id!r} is {stage.status}", 409)
+        manifest = await svc.manifest(session, election_id)
+        spec = manifest.stage(stage_id)
+        problem = _window_open((spec.opens_at, spec.closes_at), svc.clock())
+        if problem:
+            raise ServiceError("stage_not_open", problem, 409)
+        cache = await svc.stage_cache(session, election_id, stage)
+        if ballot.envelope["election_id"] != election_id or ballot.envelope["stage_id"] != stage_id:
+            raise ServiceError("wrong_stage", "the ballot was made for another election or stage")
+        if session_credential is not None and session_credential != ballot.credential:
+            raise ServiceError("session_mismatch", "the ballot is signed by another credential than the session's", 403)
+        cred = await _credential(session, election_id, ballot.credential)
+        if cred is None or cred.group not in cache.definition["groups"]:
+            raise ServiceError("not_eligible", "the credential is not on the roll of a group voting in this stage", 403)
+        if cred.revoked:
+            raise ServiceError("revoked", "the credential has been revoked", 403)
+        missing = await missing_for_stage(session, election_id, b64encode(ballot.credential), list(spec.education))
+        if missing:
+            raise ServiceError(
+                "education_required", "budget school modules must be passed before voting", 403, missing_modules=missing
+            )
+        existing = await _existing_receipt(session, election_id, stage_id, ballot)
+        if existing is None:
+            digests = [b64encode(sha256(k)) for k in ballot.ciphertext_keys()]
+            copied = (
+                await session.execute(
+                    select(BoardCiphertext.digest)
+                    .where(BoardCiphertext.election_id == election_id, BoardCiphertext.digest.in_(digests))
+                    .limit(1)
+                )
+            ).first()
+            if copied is not None:
+                raise ServiceError("replayed_ciphertext", "the ballot copies a ciphertext already on a board", 409)
+    try:
+        check_signature(ballot, election_id, stage_id)
+    except BallotRejected as exc:
+        raise _rejected(exc) from exc
+    return ballot, cache
+
+
+async def _existing_receipt(session: Any, election_id: str, stage_id: str, ballot: Ballot) -> dict[str, Any] | None:
+    row = (
+        await session.execute(
+            select(BoardEntryRow.receipt).where(
+                BoardEntryRow.election_id == election_id,
+                BoardEntryRow.stage_id == stage_id,
+                BoardEntryRow.tracking == b64encode(ballot.tracking),
+            )
+        )
+    ).first()
+    return None if row is None else dict(json.loads(row[0]))
+
+
+async def cast(
+    svc: ServiceContext, election_id: str, stage_id: str, envelope: object, session_credential: bytes | None
+) -> dict[str, Any]:
+    """Check, append, commit, then answer the signed receipt."""
+    ballot, cache = await precheck(svc, election_id, stage_id, envelope, session_credential)
+    async with svc.factory() as session:
+        existing = await _existing_receipt(session, election_id, stage_id, ballot)
+    if existing is not None:
+        return existing
+    try:
+        await verify_proofs(ballot, cache.scheme, cache.context)
+    except BallotRejected as exc:
+        raise _rejected(exc) from exc
+    try:
+        return await _append(svc, election_id, stage_id, ballot)
+    except IntegrityError as exc:
+        svc.stages.pop((election_id, stage_id), None)
+        async with svc.factory() as session:
+            again = await _existing_receipt(session, election_id, stage_id, ballot)
+        if again is not None:
+            return again
+        raise ServiceError("replayed_ciphertext", "the ballot copies a ciphertext already on a board", 409) from exc
+
+
+async def _append(svc: ServiceContext, election_id: str, stage_id: str, ballot: Ballot) -> dict[str, Any]:
+    try:
+        return await _append_once(svc, election_id, stage_id, ballot)
+    except BaseException:
+        # the cached Merkle log may hold a leaf of a transaction that did not commit
+        svc.stages.pop((election_id, stage_id), None)
+        raise
+
+
+async def _append_once(svc: ServiceContext, election_id: str, stage_id: str, ballot: Ballot) -> dict[str, Any]:
+    async with svc.factory() as session:
+        async with session.begin():
+            stage: Stage = await svc.stage_row(session, election_id, stage_id, lock=True)
+            if stage.status != "open":
+                raise ServiceError("stage_not_open", f"stage {stage_id!r} is {stage.status}", 409)
+            existing = await _existing_receipt(session, election_id, stage_id, ballot)
+            if existing is not None:
+                return existing
+            cache = await svc.stage_cache(session, election_id, stage)
+            credential = b64encode(ballot.credential)
+            if cache.definition["revote"] == "first":
+                earlier = (
+                    await session.execute(
+                        select(BoardEntryRow.position)
+                        .where(
+                            BoardEntryRow.election_id == election_id,
+                            BoardEntryRow.stage_id == stage_id,
+                            BoardEntryRow.credential == credential,
+                        )
+                        .limit(1)
+                    )
+                ).first()
+                if earlier is not None:
+                    raise ServiceError("already_voted", "this stage counts only a credential's first ballot", 409)
+            position = stage.board_size
+            assert stage.last_chain is not None
+            chain = chain_next(b64decode(stage.last_chain, 32), ballot.tracking)
+            leaf = leaf_data(position, ballot.tracking, ballot.signature)
+            for key in ballot.ciphertext_keys():
+                session.add(
+                    BoardCiphertext(
+                        election_id=election_id, digest=b64encode(sha256(key)), stage_id=stage_id, position=position
+                    )
+                )
+            if cache.log.size != position:
+                svc.stages.pop((election_id, stage_id), None)
+                raise ServiceError("board_out_of_sync", "the board cache was out of sync; please retry", 503)
+            try:
+                cache.log.append(leaf)  # undone by dropping the cache if the transaction fails
+                size = position + 1
+                root, proof = cache.log.root(), cache.log.inclusion_proof(position)
+            except BaseException:
+                svc.stages.pop((election_id, stage_id), None)
+                raise
+            key_ = await svc.board_key(session, election_id)
+            sth = sign_head(root, size, b64encode(cache.context.hash), key_, svc)
+            receipt = {
+                "election_id": election_id,
+                "stage_id": stage_id,
+                "tracking_hash": b64encode(ballot.tracking),
+                "short_code": short_code(ballot.tracking),
+                "position": position,
+                "chain": b64encode(chain),
+                "tree_head": sth.to_dict(),
+                "inclusion_proof": [b64encode(h) for h in proof],
+            }
+            digest = hash_elements(RECEIPT_TAG, canonical_json(receipt))
+            receipt["server_signature"] = b64encode(key_.sign(digest).signature)
+            session.add(
+                BoardEntryRow(
+                    election_id=election_id,
+                    stage_id=stage_id,
+                    position=position,
+                    tracking=b64encode(ballot.tracking),
+                    credential=credential,
+                    envelope=dumps(dict(ballot.envelope)),
+                    chain=b64encode(chain),
+                    leaf=b64encode(cache.log.leaf_hash_at(position)),
+                    receipt=dumps(receipt),
+                )
+            )
+            stage.board_size = size
+            stage.last_chain = b64encode(chain)
+        return receipt
+
+
+async def audit_ballot(
+    svc: ServiceContext, election_id: str, stage_id: str, envelope: object, opening: Any
+) -> dict[str, Any]:
+    """Publish a Benaloh-audited ballot with its opening; it is never cast or counted."""
+    from ballot_schemes import Opening
+    from voting_engine.core.group import Scalar, ScalarError
+
+    try:
+        ballot = parse_envelope(envelope)
+    except BallotRejected as exc:
+        raise _rejected(exc) from exc
+    try:
+        vector = [int(x) for x in opening["vector"]]
+        nonces = [Scalar.from_bytes(b64decode(n, 32)) for n in opening["nonces"]]
+    except (KeyError, TypeError, ValueError, ScalarError) as exc:
+        raise ServiceError("schema", f"opening is {{vector: [int], nonces: [scalar]}}: {exc}") from exc
+    async with svc.factory() as session:
+        stage = await svc.stage_row(session, election_id, stage_id)
+        cache = await svc.stage_cache(session, election_id, stage)
+        if await _existing_receipt(session, election_id, stage_id, ballot) is not None:
+            raise ServiceError("already_cast", "a cast ballot cannot be audited", 409)
+    if not cache.scheme.verify_opening(cache.context, ballot.choices, Opening(tuple(vector), tuple(nonces))):
+        raise ServiceError("bad_opening", "the opening does not re-encrypt to the ballot's ciphertexts")
+    body = {
+        "ballot": dict(ballot.envelope),
+        "tracking_hash": b64encode(ballot.tracking),
+        "opening": {"vector": vector, "nonces": [b64encode(n.to_bytes()) for n in nonces]},
+    }
+    from voting_engine.storage.models import AuditedBallot
+
+    async with svc.factory() as session, session.begin():
+        if await session.get(AuditedBallot, (election_id, stage_id, b64encode(ballot.tracking))) is None:
+            seq = int(svc.clock().timestamp() * 1_000_000)
+            session.add(
+                AuditedBallot(
+                    election_id=election_id,
+                    stage_id=stage_id,
+                    tracking=b64encode(ballot.tracking),
+                    body=dumps(body),
+                    seq=seq,
+                )
+            )
+    return {"audited": True, "tracking_hash": b64encode(ballot.tracking), "short_code": short_code(ballot.tracking)}
+
+
+async def find_receipt(svc: ServiceContext, election_id: str, stage_id: str, tracking: str) -> dict[str, Any]:
+    """The stored receipt of a ballot, plus the latest tree head, for the "check my ballot" page."""
+    async with svc.factory() as session:
+        row = (
+            await session.execute(
+                select(BoardEntryRow).where(
+                    BoardEntryRow.election_id == election_id,
+                    BoardEntryRow.stage_id == stage_id,
+                    BoardEntryRow.tracking == tracking,
+                )
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            raise ServiceError("not_found", "no ballot with this tracking code on the board", 404)
+        return {"receipt": json.loads(row.receipt), "current": await board_head(svc, election_id, stage_id)}
+
+
+async def board_head(svc: ServiceContext, election_id: str, stage_id: str) -> dict[str, Any]:
+    """The final tree head of a closed stage, or a fresh signed head of the open board."""
+    from voting_engine.service.admin import sign_head
+
+    async with svc.factory() as session:
+        stage = await svc.stage_row(session, election_id, stage_id)
+        if stage.final_tree_head:
+            return {"final": True, "tree_head": json.loads(stage.final_tree_head)}
+        cache = await svc.stage_cache(session, election_id, stage)
+        key = await svc.board_key(session, election_id)
+        size = min(cache.log.size, stage.board_size)
+        sth = sign_head(cache.log.root(size), size, b64encode(cache.context.hash), key, svc)
+        return {"final": False, "tree_head": sth.to_dict()}
+
+
+async def inclusion(svc: ServiceContext, election_id: str, stage_id: str, position: int, size: int) -> list[str]:
+    async with svc.factory() as session:
+        stage = await svc.stage_row(session, election_id, stage_id)
+        cache = await svc.stage_cache(session, election_id, stage)
+        if not 0 <= position < size <= cache.log.size:
+            raise ServiceError("bad_range", "position and tree size are out of range")
+        return [b64encode(h) for h in cache.log.inclusion_proof(position, size)]

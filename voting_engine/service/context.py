@@ -1,0 +1,136 @@
+"""What every use case needs: the session factory, the clock, per-stage caches and the audit log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from nacl.signing import SigningKey
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ballot_schemes import BallotScheme
+from voting_engine.core.board import MerkleLog
+from voting_engine.core.context import ElectionContext
+from voting_engine.core.encoding import b64decode, b64encode, canonical_json
+from voting_engine.core.group import Point
+from voting_engine.core.hashing import hash_elements
+from voting_engine.domain.manifest import Manifest, load_manifest, scheme_for
+from voting_engine.service.errors import ServiceError, not_found
+from voting_engine.storage.models import AuditEntry, BoardEntryRow, Election, Stage
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def dumps(value: Any) -> str:
+    return canonical_json(value).decode("utf-8")
+
+
+@dataclass
+class StageCache:
+    """Derived, immutable-once-open facts about a stage, plus its Merkle log (synced from the table)."""
+
+    definition: dict[str, Any]
+    scheme: BallotScheme
+    context: ElectionContext
+    log: MerkleLog = field(default_factory=MerkleLog)
+
+
+@dataclass
+class ServiceContext:
+    factory: async_sessionmaker[AsyncSession]
+    clock: Callable[[], datetime] = utcnow
+    stages: dict[tuple[str, str], StageCache] = field(default_factory=dict)
+    manifests: dict[str, Manifest] = field(default_factory=dict)
+
+    async def election(self, session: AsyncSession, election_id: str, *, lock: bool = False) -> Election:
+        query = select(Election).where(Election.id == election_id)
+        if lock:
+            query = query.with_for_update()
+        row = (await session.execute(query)).scalar_one_or_none()
+        if row is None:
+            raise not_found(f"election {election_id!r}")
+        return row
+
+    async def manifest(self, session: AsyncSession, election_id: str) -> Manifest:
+        cached = self.manifests.get(election_id)
+        if cached is None:
+            row = await self.election(session, election_id)
+            cached = load_manifest(json.loads(row.manifest_json))
+            self.manifests[election_id] = cached
+        return cached
+
+    async def stage_row(self, session: AsyncSession, election_id: str, stage_id: str, *, lock: bool = False) -> Stage:
+        query = select(Stage).where(Stage.election_id == election_id, Stage.id == stage_id)
+        if lock:
+            query = query.with_for_update()
+        row = (await session.execute(query)).scalar_one_or_none()
+        if row is None:
+            raise not_found(f"stage {stage_id!r}")
+        return row
+
+    async def stage_cache(self, session: AsyncSession, election_id: str, stage: Stage) -> StageCache:
+        key = (election_id, stage.id)
+        cached = self.stages.get(key)
+        if cached is None:
+            if stage.definition_json is None or stage.stage_hash is None:
+                raise ServiceError("stage_not_open", f"stage {stage.id!r} has not been opened", 409)
+            election = await self.election(session, election_id)
+            assert election.joint_key is not None
+            definition = json.loads(stage.definition_json)
+            context = ElectionContext(
+                election_id,
+                stage.id,
+                b64decode(election.manifest_hash, 32),
+                Point.from_bytes(b64decode(election.joint_key, 32)),
+                b64decode(stage.stage_hash, 32),
+            )
+            cached = StageCache(definition, scheme_for(definition), context)
+            self.stages[key] = cached
+        if cached.log.size < stage.board_size:
+            rows = await session.execute(
+                select(BoardEntryRow.leaf)
+                .where(
+                    BoardEntryRow.election_id == election_id,
+                    BoardEntryRow.stage_id == stage.id,
+                    BoardEntryRow.position >= cached.log.size,
+                )
+                .order_by(BoardEntryRow.position)
+            )
+            for (leaf,) in rows:
+                cached.log.append_leaf_hash(b64decode(leaf, 32))
+        return cached
+
+    async def board_key(self, session: AsyncSession, election_id: str) -> SigningKey:
+        row = await self.election(session, election_id)
+        return SigningKey(b64decode(row.board_seed, 32))
+
+    async def audit(self, session: AsyncSession, election_id: str, role: str, action: str, **details: Any) -> None:
+        """Append a hash-chained audit entry (no voter identities) in the caller's transaction."""
+        last = (
+            await session.execute(
+                select(AuditEntry).where(AuditEntry.election_id == election_id).order_by(AuditEntry.seq.desc()).limit(1)
+            )
+        ).scalar_one_or_none()
+        if last is None:
+            seq, previous = 0, hash_elements("pbvote/audit-start/v1", election_id)
+        else:
+            seq, previous = last.seq + 1, b64decode(last.hash, 32)
+        entry = {
+            "seq": seq,
+            "at": self.clock().isoformat(),
+            "role": role,
+            "action": action,
+            "details": details,
+            "prev": b64encode(previous),
+        }
+        digest = hash_elements("pbvote/audit/v1", previous, canonical_json(entry))
+        session.add(AuditEntry(election_id=election_id, seq=seq, body=dumps(entry), hash=b64encode(digest)))
+
+    async def count(self, session: AsyncSession, query: Any) -> int:
+        return int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())

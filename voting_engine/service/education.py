@@ -1,0 +1,144 @@
+"""Budget-school use cases: module views, starting a module, quiz attempts, in-person completion."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from voting_engine.education import (
+    EducationError,
+    EducationModule,
+    ModuleProgress,
+    load_module,
+    missing_modules,
+    progress_from_json,
+    public_view,
+    record_in_person,
+    start,
+    submit_quiz,
+)
+from voting_engine.service.context import ServiceContext, dumps
+from voting_engine.service.errors import ServiceError, not_found
+from voting_engine.storage.models import Credential, EducationModuleRow, EducationProgressRow
+
+EDUCATION_STATUS = {"quiz_too_early": 409, "not_started": 409, "no_attempts_left": 409, "already_passed": 409}
+
+
+def _error(exc: EducationError) -> ServiceError:
+    details = dict(getattr(exc, "details", None) or {})
+    return ServiceError(exc.code, exc.message, EDUCATION_STATUS.get(exc.code, 400), **details)
+
+
+async def _module(session: Any, election_id: str, module_id: str) -> EducationModule:
+    row = await session.get(EducationModuleRow, (election_id, module_id))
+    if row is None:
+        raise not_found(f"education module {module_id!r}")
+    return load_module(json.loads(row.body))
+
+
+async def _progress(session: Any, election_id: str, credential: str, module_id: str) -> tuple[Any, ModuleProgress]:
+    row = await session.get(EducationProgressRow, (election_id, credential, module_id))
+    return row, (ModuleProgress() if row is None else progress_from_json(json.loads(row.body)))
+
+
+def _store(session: Any, row: Any, election_id: str, credential: str, module_id: str, p: ModuleProgress) -> None:
+    if row is None:
+        session.add(
+            EducationProgressRow(
+                election_id=election_id,
+                credential=credential,
+                module_id=module_id,
+                body=dumps(p.to_json()),
+                passed=p.passed,
+            )
+        )
+    else:
+        row.body, row.passed = dumps(p.to_json()), p.passed
+
+
+async def missing_for_stage(session: Any, election_id: str, credential: str, required: list[str]) -> list[str]:
+    if not required:
+        return []
+    rows = (
+        await session.execute(
+            select(EducationProgressRow).where(
+                EducationProgressRow.election_id == election_id,
+                EducationProgressRow.credential == credential,
+                EducationProgressRow.module_id.in_(required),
+            )
+        )
+    ).scalars()
+    progress = {r.module_id: progress_from_json(json.loads(r.body)) for r in rows}
+    return missing_modules(required, progress)
+
+
+async def list_modules(svc: ServiceContext, election_id: str, lang: str) -> list[dict[str, Any]]:
+    async with svc.factory() as session:
+        rows = (
+            await session.execute(
+                select(EducationModuleRow)
+                .where(EducationModuleRow.election_id == election_id)
+                .order_by(EducationModuleRow.id)
+            )
+        ).scalars()
+        return [{**public_view(load_module(json.loads(r.body)), lang), "content_hash": r.content_hash} for r in rows]
+
+
+async def progress_of(svc: ServiceContext, election_id: str, credential: str) -> dict[str, Any]:
+    async with svc.factory() as session:
+        rows = (
+            await session.execute(
+                select(EducationProgressRow).where(
+                    EducationProgressRow.election_id == election_id, EducationProgressRow.credential == credential
+                )
+            )
+        ).scalars()
+        return {r.module_id: json.loads(r.body) for r in rows}
+
+
+async def start_module(svc: ServiceContext, election_id: str, credential: str, module_id: str) -> dict[str, Any]:
+    async with svc.factory() as session, session.begin():
+        await _module(session, election_id, module_id)
+        row, progress = await _progress(session, election_id, credential, module_id)
+        new = start(progress, svc.clock())
+        _store(session, row, election_id, credential, module_id, new)
+        return new.to_json()
+
+
+async def answer_quiz(
+    svc: ServiceContext, election_id: str, credential: str, module_id: str, answers: Any, lang: str
+) -> dict[str, Any]:
+    if not isinstance(answers, dict) or not all(isinstance(v, list) for v in answers.values()):
+        raise ServiceError("bad_answers", "answers map each question id to a list of choice ids")
+    async with svc.factory() as session, session.begin():
+        module = await _module(session, election_id, module_id)
+        row, progress = await _progress(session, election_id, credential, module_id)
+        try:
+            new, result = submit_quiz(module, progress, answers, svc.clock())
+        except EducationError as exc:
+            raise _error(exc) from exc
+        _store(session, row, election_id, credential, module_id, new)
+        return {"progress": new.to_json(), "result": result.to_json(lang)}
+
+
+async def record_completion(
+    svc: ServiceContext, election_id: str, credential: str, module_id: str, admin: str
+) -> dict[str, Any]:
+    """An administrator records an in-person completion; the audit log keeps it (no identity)."""
+    async with svc.factory() as session, session.begin():
+        await svc.election(session, election_id, lock=True)
+        await _module(session, election_id, module_id)
+        if await session.get(Credential, (election_id, credential)) is None:
+            raise not_found("credential")
+        row, progress = await _progress(session, election_id, credential, module_id)
+        try:
+            new = record_in_person(progress, svc.clock(), admin)
+        except EducationError as exc:
+            raise _error(exc) from exc
+        _store(session, row, election_id, credential, module_id, new)
+        await svc.audit(
+            session, election_id, "admin", "education.in_person", module=module_id, credential=credential, admin=admin
+        )
+        return new.to_json()

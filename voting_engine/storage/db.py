@@ -1,0 +1,77 @@
+"""Database engines and sessions for SQLite (embedded default) and PostgreSQL.
+
+``database_url`` accepts ``sqlite:///path.db`` or ``postgresql://…`` and picks the async
+driver (aiosqlite, asyncpg).  SQLite runs with WAL and a busy timeout so a writer waits rather
+than fails; ``begin_write`` takes the write lock at the start of a transaction on SQLite
+(``BEGIN IMMEDIATE``) so that read-then-write sequences such as "next board position" are safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from voting_engine.storage.models import Base
+
+DEFAULT_URL = "sqlite:///voting-engine.db"
+
+
+def async_url(url: str) -> str:
+    if url.startswith("sqlite:///") or url == "sqlite://":
+        return "sqlite+aiosqlite:" + url[len("sqlite:") :]
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    return url
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> AsyncEngine:
+    full = async_url(url)
+    kwargs: dict[str, Any] = {}
+    if full.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30}
+    else:
+        kwargs["pool_size"] = 10
+        kwargs["max_overflow"] = 20
+    engine = create_async_engine(full, **kwargs)
+    if full.startswith("sqlite"):
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+async def create_schema(engine: AsyncEngine) -> None:
+    """Create all tables (used for the embedded default and tests; production runs Alembic)."""
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+
+
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One transaction: committed on success, rolled back on any error (no half-written rows)."""
+    async with factory() as session, session.begin():
+        yield session
