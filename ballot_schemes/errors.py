@@ -11,6 +11,10 @@ class SchemeError(ValueError):
         self.code = code
         self.message = message
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        """Picklable, so an error raised in a worker process reaches the parent intact."""
+        return (type(self), (self.code, self.message))
+
 
 class SchemeParameterError(SchemeError):
     """The scheme's parameters in the manifest are malformed or contradictory."""

@@ -2,8 +2,9 @@
 
 Layout: entry r·n + j is 1 when project j holds rank r+1.  Constraints (row sums R_r, column
 sums C_j), all proven on homomorphic sums:
-  ``first_rank``: R_0 ∈ [min_ranked > 0 ? 1 : 0, 1]; ``ranks_in_order``: R_r − R_{r+1} ∈ [0, 1];
-  ``last_rank``: R_{k−1} ∈ [0, 1]; ``project_once``: C_j ∈ [0, 1].
+  ``first_rank``: R_0 ∈ [min_rank > 0 ? 1 : 0, 1]; ``ranks_in_order``: R_r − R_{r+1} ∈ [0, 1];
+  ``last_rank``: R_{k−1} ∈ [0, 1]; ``project_once``: C_j ∈ [0, 1]; and when min_rank ≥ 2,
+  ``min_ranks_used``: R_{min_rank−1} = 1.
 Together they force every row sum into {0, 1} with used ranks contiguous from the first, using
 k + 1 row proofs instead of 2k − 1.  The tally is per-position counts; Borda-style score gives
 rank r+1 the value k − r points.
@@ -46,10 +47,12 @@ class RankingScheme(BallotScheme):
         out = [Constraint("first_rank", tuple(self._row(0)), 1 if self.min_rank else 0, 1)]
         for r in range(k - 1):
             weights = [a + b for a, b in zip(self._row(r), self._row(r + 1, -1), strict=True)]
-            lo = 1 if r + 1 < self.min_rank else 0
-            out.append(Constraint("ranks_in_order", tuple(weights), lo, 1))
+            out.append(Constraint("ranks_in_order", tuple(weights), 0, 1))
         if k > 1:
             out.append(Constraint("last_rank", tuple(self._row(k - 1)), 0, 1))
+        if self.min_rank >= 2:
+            # rows are 0/1 and non-increasing, so a used row min_rank−1 means ranks 1..min_rank are all used
+            out.append(Constraint("min_ranks_used", tuple(self._row(self.min_rank - 1)), 1, 1))
         for j in range(n):
             column = [0] * (k * n)
             for r in range(k):

@@ -9,6 +9,9 @@ class DomainError(ValueError):
         self.code = code
         self.message = message
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (self.code, self.message))
+
 
 class ManifestError(DomainError):
     """The election configuration is malformed or contradictory."""
