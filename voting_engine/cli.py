@@ -25,9 +25,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("out/demo-record"), help="record directory")
     demo.add_argument("--database", default=None, help="database URL (default: SQLite file beside the record)")
     demo.set_defaults(handler=_demo)
-    from voting_engine.sortition import cli as sortition_cli
+    from voting_engine.commands import admin, serve, simulate, trustee
 
-    sortition_cli.register(sub)
+    serve.register(sub)
+    admin.register(sub)
+    trustee.register(sub)
+    simulate.register(sub)
+    try:
+        from voting_engine.sortition import cli as sortition_cli
+    except ImportError:  # pragma: no cover - the sortition package is optional at import time
+        pass
+    else:
+        sortition_cli.register(sub)
     return parser
 
 

@@ -80,7 +80,7 @@ class VoterDevice:
     def __init__(self, api: ApiClient, election_id: str, code: str) -> None:
         self.api = api
         self.election_id = election_id
-        self._code = code
+        self.code = code
         self.key = derive_signing_key(code)
         self.credential = b64encode(bytes(self.key.verify_key))
         self.token: str | None = None

@@ -16,48 +16,22 @@ import json
 import random
 import time
 from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from ballot_schemes.sampling import random_choice
-from voting_engine.client import ApiClient, ApiError, VoterDevice
-from voting_engine.core.context import ElectionContext
+from voting_engine.client import ApiError, VoterDevice
 from voting_engine.core.credentials import derive_signing_key, generate_code
-from voting_engine.core.encoding import b64decode, b64encode
-from voting_engine.core.group import Point
+from voting_engine.core.encoding import b64encode
 from voting_engine.demo_data import demo_manifest
-from voting_engine.domain.ballot import seal
 from voting_engine.domain.manifest import scheme_for
-from voting_engine.http.app import Settings
-from voting_engine.http.auth import create_token
-from voting_engine.http.server import start_server
+from voting_engine.orchestration import Orchestra, gather_limited, start_election
 from voting_engine.service.record_export import export_record
-from voting_engine.trustee.ceremony_client import TrusteeTool
 from voting_engine.trustee.vault import INTERACTIVE, KdfLimits
 
-CONCURRENCY = 24
 REGIONS = ("Seoul", "Busan", "Daegu", "Incheon", "Gwangju", "Daejeon", "Ulsan", "Sejong", "Gyeonggi", "Gangwon",
            "Chungbuk", "Chungnam", "Jeonbuk", "Jeonnam", "Gyeongbuk", "Gyeongnam", "Jeju")
 AGE_BANDS = ("19-29", "30-39", "40-49", "50-59", "60-69", "70+")
-
-
-@lru_cache(maxsize=8)
-def _scheme(definition_json: str) -> Any:
-    return scheme_for(json.loads(definition_json))
-
-
-def device_encrypt(job: tuple[str, str, str, str, str, str, int]) -> dict[str, Any]:
-    """A simulated voter device (runs in a worker process): choose, encrypt, prove, sign."""
-    definition_json, election_id, manifest_hash, key, stage_hash, code, seed = job
-    definition = json.loads(definition_json)
-    context = ElectionContext(election_id, definition["stage_id"], b64decode(manifest_hash, 32),
-                              Point.from_bytes(b64decode(key, 32)), b64decode(stage_hash, 32))
-    scheme = _scheme(definition_json)
-    envelope, _, _ = seal(scheme, context, derive_signing_key(code), random_choice(scheme, random.Random(seed)))
-    return envelope
 
 
 def _modules(min_seconds: int) -> list[dict[str, Any]]:
@@ -81,21 +55,6 @@ def _answers(module: dict[str, Any], correct: bool) -> dict[str, list[str]]:
     return answers
 
 
-async def _gather(items: list[Any], fn: Any, desc: str) -> list[Any]:
-    sem = asyncio.Semaphore(CONCURRENCY)
-    bar = tqdm(total=len(items), desc=desc, leave=False)
-
-    async def one(item: Any) -> Any:
-        async with sem:
-            result = await fn(item)
-            bar.update()
-            return result
-
-    results = await asyncio.gather(*(one(i) for i in items))
-    bar.close()
-    return list(results)
-
-
 async def run_demo(out: Path, committee: int, public: int, seed: int, workers: int | None = None,
                    database_url: str | None = None, min_seconds: int = 2,
                    vault_limits: KdfLimits = INTERACTIVE) -> dict[str, Any]:
@@ -103,69 +62,48 @@ async def run_demo(out: Path, committee: int, public: int, seed: int, workers: i
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     db = database_url or f"sqlite:///{out.parent.resolve() / (out.name + '.db')}"
-    if db.startswith("sqlite:///"):
-        Path(db[len("sqlite:///"):]).unlink(missing_ok=True)
-    server = await start_server(Settings(database_url=db, rate_limits=False))
-    try:
-        return await _run(server, out, committee, public, rng, workers, min_seconds, vault_limits, started)
-    finally:
-        await server.stop()
-
-
-async def _run(server: Any, out: Path, committee: int, public: int, rng: random.Random, workers: int | None,
-               min_seconds: int, vault_limits: KdfLimits, started: float) -> dict[str, Any]:
-    svc = server.service
     manifest = demo_manifest()
-    election_id = manifest["election_id"]
     modules = _modules(min_seconds)
-    admin_token = await create_token(svc, "admin", "demo administrator")
-    registrar_token = await create_token(svc, "registrar", "demo registrar")
-    trustee_tokens = [await create_token(svc, "trustee", f"trustee {i}", i) for i in range(1, 6)]
-    print(f"Service on {server.url} (SQLite: {svc.factory.kw['bind'].url.database})")
-    async with ApiClient(server.url, admin_token) as api:
-        await api.post("/api/v1/elections", {"manifest": manifest, "education_modules": modules})
+    orchestra = await start_election(db, manifest, modules, out.parent / f"{out.name}-trustees", vault_limits)
+    try:
+        api, election_id = orchestra.api, orchestra.election_id
+        print(f"Service on {orchestra.server.url}, database {db}")
         print(f"Election {election_id}: {len(manifest['projects'])} proposals, budget "
               f"{manifest['budget'] / 1e6:,.0f}M KRW, stages: {', '.join(s['id'] for s in manifest['stages'])}")
-        tools = [TrusteeTool(ApiClient(server.url, trustee_tokens[i - 1], api._session), election_id, i,
-                             out.parent / f"{out.name}-trustee-{i}.vault", f"demo passphrase {i}", vault_limits)
-                 for i in range(1, 6)]
-        for step in ("init", "send_shares", "finalize"):
-            for tool in tools:
-                await getattr(tool, step)()
-        ceremony = await api.get(f"/api/v1/elections/{election_id}/ceremony")
+        ceremony = await api.get(f"{orchestra.prefix}/ceremony")
         print(f"Key ceremony complete (3 of 5): joint key {ceremony['joint_public_key'][:16]}…")
-        codes = await _enrol(api, registrar_token, election_id, committee, public, rng)
+        codes = await _enrol(orchestra, committee, public, rng)
         devices = {g: [VoterDevice(api, election_id, c) for c in cs] for g, cs in codes.items()}
         everyone = devices["committee"] + devices["public"]
-        await _gather(everyone, lambda d: d.sign_in(), "sign in")
+        await gather_limited(everyone, lambda d: d.sign_in(), "sign in")
         await _school(everyone, modules, min_seconds, rng)
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for spec in manifest["stages"]:
-                await _stage(api, pool, tools, election_id, spec, devices, rng)
-        results = await api.get(f"/api/v1/elections/{election_id}/results")
-        await export_record(svc, election_id, out)
+                await _stage(orchestra, pool, spec, devices, rng)
+        results = await api.get(f"{orchestra.prefix}/results")
+        await export_record(orchestra.server.service, election_id, out)
+    finally:
+        await orchestra.close()
     _print_results(manifest, results["final"], time.perf_counter() - started, out)
     return dict(results)
 
 
-async def _enrol(api: ApiClient, registrar: str, election_id: str, committee: int, public: int,
-                 rng: random.Random) -> dict[str, list[str]]:
-    prefix = f"/api/v1/elections/{election_id}"
+async def _enrol(orchestra: Orchestra, committee: int, public: int, rng: random.Random) -> dict[str, list[str]]:
     lines = ["person_id,group,region,age_band,gender"]
     for i in range(committee):
         lines.append(f"C{i:05d},committee,{rng.choice(REGIONS)},{rng.choice(AGE_BANDS)},{rng.choice('FM')}")
-    await api.request("POST", prefix + "/roll", data="\n".join(lines) + "\n", token=registrar)
-    issued = await api.post(prefix + "/credentials/issue", {"group": "committee", "format": "json"}, token=registrar)
-    committee_codes = [i["code"] for i in issued["issued"]]
-    invitations = (await api.post(prefix + "/invitations", {"group": "public", "count": public}))["invitations"]
+    committee_codes = await orchestra.issue("\n".join(lines) + "\n", "committee")
+    api = orchestra.api
+    invitations = (await api.post(orchestra.prefix + "/invitations", {"group": "public", "count": public}))
     public_codes = [generate_code() for _ in range(public)]
 
     async def register(pair: tuple[str, str]) -> None:
         invitation, code = pair
         public_key = b64encode(bytes(derive_signing_key(code).verify_key))
-        await api.post(prefix + "/register", {"invitation": invitation, "credential": public_key})
+        await api.post(orchestra.prefix + "/register", {"invitation": invitation, "credential": public_key})
 
-    await _gather(list(zip(invitations, public_codes, strict=True)), register, "public self-registration")
+    pairs = list(zip(invitations["invitations"], public_codes, strict=True))
+    await gather_limited(pairs, register, "public self-registration")
     print(f"Roll: {committee} committee credentials issued; {public} members of the public registered")
     return {"committee": committee_codes, "public": public_codes}
 
@@ -173,7 +111,12 @@ async def _enrol(api: ApiClient, registrar: str, election_id: str, committee: in
 async def _school(devices: list[VoterDevice], modules: list[dict[str, Any]], min_seconds: int,
                   rng: random.Random) -> None:
     for module in modules:
-        await _gather(devices, lambda d, m=module: d.start_module(m["id"]), f"start {module['id']}")
+        module_id = str(module["id"])
+
+        async def begin(device: VoterDevice, mid: str = module_id) -> Any:
+            return await device.start_module(mid)
+
+        await gather_limited(devices, begin, f"start {module_id}")
     await asyncio.sleep(min_seconds + 0.5)
     failed_first = 0
     for module in modules:
@@ -182,62 +125,39 @@ async def _school(devices: list[VoterDevice], modules: list[dict[str, Any]], min
                 result = await device.answer_quiz(m["id"], _answers(m, False))
                 assert not result["result"]["passed"]
                 result = await device.answer_quiz(m["id"], _answers(m, True))
+                assert result["result"]["passed"]
                 return True
             result = await device.answer_quiz(m["id"], _answers(m, True))
             assert result["result"]["passed"]
             return False
 
-        failed_first += sum(await _gather(devices, attempt, f"quiz {module['id']}"))
+        failed_first += sum(await gather_limited(devices, attempt, f"quiz {module['id']}"))
     print(f"Budget school: {len(devices)} voters passed {len(modules)} modules ({failed_first} failed a quiz first)")
 
 
-async def _stage(api: ApiClient, pool: ProcessPoolExecutor, tools: list[TrusteeTool], election_id: str,
-                 spec: dict[str, Any], devices: dict[str, list[VoterDevice]], rng: random.Random) -> None:
-    prefix = f"/api/v1/elections/{election_id}/stages/{spec['id']}"
+async def _stage(orchestra: Orchestra, pool: ProcessPoolExecutor, spec: dict[str, Any],
+                 devices: dict[str, list[VoterDevice]], rng: random.Random) -> None:
+    api, prefix = orchestra.api, f"{orchestra.prefix}/stages/{spec['id']}"
     opened = await api.post(prefix + "/open")
-    info = await api.get(prefix)
+    scheme = scheme_for(opened["definition"])
     voters = [d for g in spec["groups"] for d in devices[g]]
-    definition_json = json.dumps(opened["definition"])
-    jobs = [(definition_json, election_id, info["manifest_hash"], info["joint_public_key"], info["stage_hash"],
-             "", rng.randrange(2**32)) for _ in voters]
-    loop = asyncio.get_running_loop()
+    choices = [random_choice(scheme, rng) for _ in voters]
     started = time.perf_counter()
-    codes = {id(d): c for d, c in ((d, _code_of(d)) for d in voters)}
-    futures = [loop.run_in_executor(pool, device_encrypt, (*job[:5], codes[id(d)], job[6]))
-               for job, d in zip(jobs, voters, strict=True)]
-    bar = tqdm(total=len(voters), desc=f"{spec['id']}: encrypt on devices, cast over HTTP", leave=False)
-    sem = asyncio.Semaphore(CONCURRENCY)
-
-    async def cast(device: VoterDevice, future: Any) -> dict[str, Any]:
-        envelope = await future
-        async with sem:
-            receipt = await device.cast(spec["id"], envelope)
-        bar.update()
-        return receipt
-
-    receipts = await asyncio.gather(*(cast(d, f) for d, f in zip(voters, futures, strict=True)))
-    bar.close()
+    receipts = await orchestra.cast_all(pool, spec["id"], voters, choices, f"{spec['id']}: encrypt and cast")
     elapsed = time.perf_counter() - started
     for device in voters[:3]:  # a few voters change their minds (the stage's re-vote policy decides)
         try:
-            await device.vote(spec["id"], random_choice((await device.stage(spec["id"]))[0], rng))
+            await device.vote(spec["id"], random_choice(scheme, rng))
         except ApiError as exc:
             if exc.code != "already_voted":
                 raise
     auditor = voters[-1]
-    envelope, opening = await auditor.seal(spec["id"], random_choice((await auditor.stage(spec["id"]))[0], rng))
+    envelope, opening = await auditor.seal(spec["id"], random_choice(scheme, rng))
     await auditor.audit(spec["id"], envelope, opening)
-    await api.post(prefix + "/close")
-    for tool in (tools[0], tools[2], tools[4]):
-        await tool.decrypt(spec["id"])
-    tally = await api.post(prefix + "/tally")
+    tally = await orchestra.close_and_tally(spec["id"])
     counted = {g: t["ballots"] for g, t in tally["groups"].items()}
-    print(f"{spec['id']}: {len(receipts)} ballots in {elapsed:.1f} s ({len(receipts) / elapsed:.0f}/s), "
-          f"1 audited; counted {counted}; decrypted by trustees 1, 3, 5")
-
-
-def _code_of(device: VoterDevice) -> str:
-    return device._code  # the simulated device hands its code to its own worker process
+    print(f"{spec['id']}: {len(receipts)} ballots cast over HTTP in {elapsed:.1f} s "
+          f"({len(receipts) / max(elapsed, 1e-9):.0f}/s), 1 audited; counted {counted}; decrypted by trustees 1, 3, 5")
 
 
 def _print_results(manifest: dict[str, Any], final: dict[str, Any], elapsed: float, out: Path) -> None:

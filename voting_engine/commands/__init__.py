@@ -1,0 +1,1 @@
+"""Sub-commands of the ``voting-engine`` CLI; each module registers its own parser."""
