@@ -1,0 +1,170 @@
+"""Cast throughput over HTTP on loopback, on SQLite and on PostgreSQL.
+
+Ballots are pre-encrypted (approval, 15 projects, at most 5) by simulated devices; voters are
+signed in; then N concurrent clients cast them.  Reported: ballots/s, p50/p99 latency, and the bare
+verification rate of the same ballots measured in the same run (parse + signature + proofs, in a
+thread pool of the same size the server uses), so that the overhead of HTTP and the database shows
+as a ratio.  Target: HTTP + database add at most 25% to a ballot's verification time.
+
+Run: ``python -m bench.bench_cast [--ballots N] [--clients 1,8,32] [--json] [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ballot_schemes.sampling import random_choice
+from voting_engine.client import VoterDevice
+from voting_engine.demo_data import demo_manifest
+from voting_engine.domain.ballot import check_proofs, check_signature, parse_envelope
+from voting_engine.domain.manifest import scheme_for
+from voting_engine.orchestration import device_encrypt, gather_limited, start_election
+from voting_engine.trustee.vault import FAST_FOR_TESTS
+
+
+def manifest(election_id: str) -> dict[str, Any]:
+    data = demo_manifest(election_id)
+    data["stages"] = data["stages"][:1]
+    data["stages"][0]["education"] = []
+    data["final_ranking"] = {"sources": [{"group": "committee", "stage": "shortlist"}]}
+    return data
+
+
+async def _pg_database() -> str | None:
+    try:
+        import asyncpg
+
+        conn = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="postgres", timeout=5)
+    except Exception:  # no server: skip that backend
+        return None
+    name = f"pbvote_bench_{uuid.uuid4().hex[:8]}"
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    return name
+
+
+async def _drop(name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="postgres")
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await conn.close()
+
+
+async def run_backend(url: str, ballots: int, clients: list[int], tmp: Path) -> list[dict[str, Any]]:
+    rows = []
+    for n in clients:
+        orchestra = await start_election(url, manifest(f"bench-{n}"), [], tmp / "vaults", FAST_FOR_TESTS)
+        try:
+            roll = ["person_id,group"] + [f"B{i:06d},committee" for i in range(ballots)]
+            codes = await orchestra.issue("\n".join(roll) + "\n", "committee")
+            devices = [VoterDevice(orchestra.api, orchestra.election_id, c) for c in codes]
+            await gather_limited(devices, lambda d: d.sign_in(), "sign in", limit=32)
+            opened = await orchestra.api.post(f"{orchestra.prefix}/stages/shortlist/open")
+            info = await orchestra.api.get(f"{orchestra.prefix}/stages/shortlist")
+            scheme = scheme_for(opened["definition"])
+            rng = random.Random(n)
+            head = (json.dumps(info["definition"]), orchestra.election_id, info["manifest_hash"],
+                    info["joint_public_key"], info["stage_hash"])
+            with ProcessPoolExecutor() as pool:
+                envelopes = list(pool.map(device_encrypt, [(*head, d.code, json.dumps(random_choice(scheme, rng)))
+                                                           for d in devices], chunksize=8))
+            bare = _bare_rate(envelopes, scheme, orchestra, info)
+            latencies: list[float] = []
+            sem = asyncio.Semaphore(n)
+
+            async def cast(pair: tuple[VoterDevice, dict[str, Any]], sem: asyncio.Semaphore = sem,
+                           latencies: list[float] = latencies) -> None:
+                async with sem:
+                    start = time.perf_counter()
+                    await pair[0].cast("shortlist", pair[1])
+                    latencies.append(time.perf_counter() - start)
+
+            start = time.perf_counter()
+            await asyncio.gather(*(cast(p) for p in zip(devices, envelopes, strict=True)))
+            elapsed = time.perf_counter() - start
+        finally:
+            await orchestra.close()
+        latencies.sort()
+        rate = ballots / elapsed
+        rows.append({
+            "backend": url.split(":", 1)[0], "clients": n, "ballots": ballots, "ballots_per_s": rate,
+            "p50_ms": statistics.median(latencies) * 1e3, "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] * 1e3,
+            "bare_verify_per_s": bare, "overhead": bare / rate - 1,
+        })
+    return rows
+
+
+def _bare_rate(envelopes: list[dict[str, Any]], scheme: Any, orchestra: Any, info: dict[str, Any]) -> float:
+    """Parse + signature + proofs of the same ballots, in a thread pool as large as the server's."""
+    from voting_engine.core.context import ElectionContext
+    from voting_engine.core.encoding import b64decode
+    from voting_engine.core.group import Point
+
+    context = ElectionContext(orchestra.election_id, "shortlist", b64decode(info["manifest_hash"], 32),
+                              Point.from_bytes(b64decode(info["joint_public_key"], 32)),
+                              b64decode(info["stage_hash"], 32))
+
+    def verify(envelope: dict[str, Any]) -> None:
+        ballot = parse_envelope(envelope)
+        check_signature(ballot, orchestra.election_id, "shortlist")
+        check_proofs(ballot, scheme, context)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as threads:
+        start = time.perf_counter()
+        list(threads.map(verify, envelopes))
+        return len(envelopes) / (time.perf_counter() - start)
+
+
+async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
+    clients = [int(c) for c in args.clients.split(",")]
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        rows += await run_backend(f"sqlite:///{Path(tmp) / 'bench.db'}", args.ballots, clients, Path(tmp))
+        name = await _pg_database()
+        if name is None:
+            print("PostgreSQL not reachable on 127.0.0.1:5432: skipped")
+        else:
+            try:
+                rows += await run_backend(f"postgresql://postgres@127.0.0.1:5432/{name}", args.ballots, clients,
+                                          Path(tmp))
+            finally:
+                await _drop(name)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--ballots", type=int, default=600)
+    parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="60 ballots, 8 clients")
+    args = parser.parse_args()
+    if args.quick:
+        args.ballots, args.clients = 60, "8"
+    rows = asyncio.run(main_async(args))
+    if args.json:
+        print(json.dumps({"benchmark": "cast", "rows": rows}))
+        return
+    head = f"{'backend':11} {'clients':>7} {'ballots':>7} {'ballots/s':>9} {'p50 ms':>7} {'p99 ms':>7} " \
+           f"{'bare verify/s':>13} {'overhead':>8}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(f"{r['backend']:11} {r['clients']:7d} {r['ballots']:7d} {r['ballots_per_s']:9.1f} {r['p50_ms']:7.1f} "
+              f"{r['p99_ms']:7.1f} {r['bare_verify_per_s']:13.1f} {r['overhead']:8.0%}")
+
+
+if __name__ == "__main__":
+    main()
