@@ -27,7 +27,7 @@ from ballot_schemes.sampling import random_choice
 from voting_engine.core.context import ElectionContext
 from voting_engine.core.credentials import derive_signing_key, generate_code
 from voting_engine.core.encoding import canonical_json
-from voting_engine.core.group import L, OPS, Scalar, base_mul
+from voting_engine.core.group import OPS, L, Scalar, base_mul
 from voting_engine.domain.ballot import check_proofs, check_signature, parse_envelope, seal
 
 PROJECTS = 20
