@@ -40,7 +40,7 @@ async def create_token(svc: ServiceContext, role: str, name: str, trustee_index:
     if role not in ROLES:
         raise ServiceError("bad_role", f"role is one of {', '.join(ROLES)}")
     token = f"pbv_{role}_{secrets.token_urlsafe(32)}"
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         session.add(
             ApiToken(
                 token_hash=token_hash(token), role=role, name=name, trustee_index=trustee_index, created_at=svc.clock()

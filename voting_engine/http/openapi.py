@@ -20,6 +20,7 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None]] = [
     ("get", E + "/results", "Per-stage rankings and the weighted final ranking", None, None),
     ("get", E + "/record.zip", "The election record (verify with python -m verifier)", None, None),
     ("get", E + "/education", "Budget-school modules (content and quiz, no answers)", None, None),
+    ("get", E + "/verification", "Run the independent verifier on the current record (cached)", None, None),
     ("get", E + "/turnout", "Live turnout per stage and voter group", "admin", None),
     ("post", E + "/invitations", "Generate one-time invitation codes for self-service issuance", "admin", "json"),
     ("post", E + "/education/{module}/completions", "Record an in-person completion (audited)", "admin", "json"),

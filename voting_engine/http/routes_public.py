@@ -170,3 +170,45 @@ async def record_zip(request: web.Request) -> web.Response:
         content_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{election_id}-record.zip"'},
     )
+
+
+_VERIFICATION_CACHE: dict[tuple[str, str], dict[str, object]] = {}
+
+
+@routes.get(API + "/elections/{election}/verification")
+async def verification(request: web.Request) -> web.Response:
+    """Export the record and run the independent verifier on it in a separate process.
+
+    The verifier shares no code with the engine; running it here only saves visitors a step, and
+    anyone can repeat it on the downloaded record.  Results are cached until a board changes.
+    """
+    import asyncio
+    import sys
+
+    from voting_engine.service.record_export import export_record
+
+    svc = request.app[SERVICE]
+    election_id = request.match_info["election"]
+    async with svc.factory() as session:
+        await svc.election(session, election_id)
+        stages = (await session.execute(select(Stage).where(Stage.election_id == election_id)
+                                        .order_by(Stage.ordinal))).scalars().all()
+    state = ";".join(f"{s.id}:{s.status}:{s.board_size}" for s in stages)
+    cached = _VERIFICATION_CACHE.get((election_id, state))
+    if cached is not None:
+        return web.json_response(cached)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "record"
+        await export_record(svc, election_id, out)
+        report_path = Path(tmp) / "report.json"
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "verifier", str(out), "--json", str(report_path),
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        await process.wait()
+        if not report_path.exists():
+            raise ServiceError("verifier_failed", "the verifier did not produce a report", 503)
+        report = json.loads(report_path.read_text("utf-8"))
+    summary = {"ok": bool(report.get("ok")), "state": state,
+               "checks": [{k: c.get(k) for k in ("id", "name", "checked", "failed")} for c in report.get("checks", [])]}
+    _VERIFICATION_CACHE[(election_id, state)] = summary
+    return web.json_response(summary)

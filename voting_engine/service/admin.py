@@ -46,7 +46,7 @@ async def create_election(
         manifest = load_manifest(data)
     except ManifestError as exc:
         raise ServiceError(exc.code, exc.message) from exc
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         if (await session.get(Election, manifest.election_id)) is not None:
             raise conflict("election_exists", f"election {manifest.election_id!r} already exists")
         session.add(
@@ -83,7 +83,7 @@ async def post_ceremony_message(
 ) -> None:
     if kind not in ("announcement", "share", "confirmation"):
         raise ServiceError("bad_kind", "kind is announcement, share or confirmation")
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         election = await svc.election(session, election_id, lock=True)
         if election.status != "ceremony":
             raise conflict("ceremony_closed", "the key ceremony is over")
@@ -190,7 +190,7 @@ async def open_stage(svc: ServiceContext, election_id: str, stage_id: str) -> di
     from voting_engine.core.encoding import b64decode
     from voting_engine.core.group import Point
 
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         election = await svc.election(session, election_id, lock=True)
         if election.joint_key is None:
             raise conflict("ceremony_incomplete", "the trustees' key ceremony is not complete")
@@ -231,7 +231,7 @@ async def open_stage(svc: ServiceContext, election_id: str, stage_id: str) -> di
 
 async def close_stage(svc: ServiceContext, election_id: str, stage_id: str) -> dict[str, Any]:
     """Freeze the board under a final signed tree head; no ballot is accepted afterwards."""
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         await svc.election(session, election_id, lock=True)
         stage = await svc.stage_row(session, election_id, stage_id, lock=True)
         if stage.status != "open":

@@ -154,6 +154,7 @@ async def _append(svc: ServiceContext, election_id: str, stage_id: str, ballot: 
 async def _append_once(svc: ServiceContext, election_id: str, stage_id: str, ballot: Ballot) -> dict[str, Any]:
     async with svc.factory() as session:
         async with session.begin():
+            await session.connection(execution_options={"immediate": True})
             stage: Stage = await svc.stage_row(session, election_id, stage_id, lock=True)
             if stage.status != "open":
                 raise ServiceError("stage_not_open", f"stage {stage_id!r} is {stage.status}", 409)
@@ -258,7 +259,7 @@ async def audit_ballot(
     }
     from voting_engine.storage.models import AuditedBallot
 
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         if await session.get(AuditedBallot, (election_id, stage_id, b64encode(ballot.tracking))) is None:
             seq = int(svc.clock().timestamp() * 1_000_000)
             session.add(
@@ -287,7 +288,8 @@ async def find_receipt(svc: ServiceContext, election_id: str, stage_id: str, tra
         ).scalar_one_or_none()
         if row is None:
             raise ServiceError("not_found", "no ballot with this tracking code on the board", 404)
-        return {"receipt": json.loads(row.receipt), "current": await board_head(svc, election_id, stage_id)}
+        stored = json.loads(row.receipt)
+    return {"receipt": stored, "current": await board_head(svc, election_id, stage_id)}
 
 
 async def board_head(svc: ServiceContext, election_id: str, stage_id: str) -> dict[str, Any]:

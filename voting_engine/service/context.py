@@ -20,6 +20,7 @@ from voting_engine.core.group import Point
 from voting_engine.core.hashing import hash_elements
 from voting_engine.domain.manifest import Manifest, load_manifest, scheme_for
 from voting_engine.service.errors import ServiceError, not_found
+from voting_engine.storage.db import transaction
 from voting_engine.storage.models import AuditEntry, BoardEntryRow, Election, Stage
 
 
@@ -47,6 +48,10 @@ class ServiceContext:
     clock: Callable[[], datetime] = utcnow
     stages: dict[tuple[str, str], StageCache] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)
+
+    def writer(self) -> Any:
+        """A write transaction (see ``voting_engine.storage.db.transaction``)."""
+        return transaction(self.factory)
 
     async def election(self, session: AsyncSession, election_id: str, *, lock: bool = False) -> Election:
         query = select(Election).where(Election.id == election_id)

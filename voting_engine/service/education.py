@@ -99,7 +99,7 @@ async def progress_of(svc: ServiceContext, election_id: str, credential: str) ->
 
 
 async def start_module(svc: ServiceContext, election_id: str, credential: str, module_id: str) -> dict[str, Any]:
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         await _module(session, election_id, module_id)
         row, progress = await _progress(session, election_id, credential, module_id)
         new = start(progress, svc.clock())
@@ -112,7 +112,7 @@ async def answer_quiz(
 ) -> dict[str, Any]:
     if not isinstance(answers, dict) or not all(isinstance(v, list) for v in answers.values()):
         raise ServiceError("bad_answers", "answers map each question id to a list of choice ids")
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         module = await _module(session, election_id, module_id)
         row, progress = await _progress(session, election_id, credential, module_id)
         try:
@@ -127,7 +127,7 @@ async def record_completion(
     svc: ServiceContext, election_id: str, credential: str, module_id: str, admin: str
 ) -> dict[str, Any]:
     """An administrator records an in-person completion; the audit log keeps it (no identity)."""
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         await svc.election(session, election_id, lock=True)
         await _module(session, election_id, module_id)
         if await session.get(Credential, (election_id, credential)) is None:

@@ -31,7 +31,7 @@ class Issued:
 async def import_roll(svc: ServiceContext, election_id: str, csv_text: str) -> dict[str, Any]:
     from voting_engine.registrar.roll import RollError, parse_roll
 
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         await svc.election(session, election_id, lock=True)
         manifest = await svc.manifest(session, election_id)
         try:
@@ -73,7 +73,7 @@ async def _next_seq(session: Any, election_id: str) -> int:
 
 async def issue_credentials(svc: ServiceContext, election_id: str, group: str | None = None) -> list[Issued]:
     """Issue a credential to every person on the roll (of ``group``) who has none yet."""
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         await svc.election(session, election_id, lock=True)
         query = select(Person).where(Person.election_id == election_id)
         if group is not None:
@@ -109,7 +109,7 @@ async def issue_credentials(svc: ServiceContext, election_id: str, group: str | 
 
 async def revoke_and_reissue(svc: ServiceContext, election_id: str, person_id: str) -> Issued:
     """A lost credential: revoke every active one of this person and issue a new one."""
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         await svc.election(session, election_id, lock=True)
         person = await session.get(Person, (election_id, person_id))
         if person is None:
@@ -140,7 +140,7 @@ async def revoke_and_reissue(svc: ServiceContext, election_id: str, person_id: s
 
 
 async def revoke_public(svc: ServiceContext, election_id: str, public: str) -> None:
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         await svc.election(session, election_id, lock=True)
         cred = await session.get(Credential, (election_id, public))
         if cred is None:
@@ -154,7 +154,7 @@ async def create_invitations(svc: ServiceContext, election_id: str, group: str, 
 
     if not 1 <= count <= 100_000:
         raise ServiceError("bad_count", "count must be between 1 and 100000")
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         await svc.election(session, election_id, lock=True)
         manifest = await svc.manifest(session, election_id)
         if group not in manifest.weights:
@@ -180,7 +180,7 @@ async def self_register(svc: ServiceContext, election_id: str, invitation: str, 
         digest = b64encode(invitation_digest(invitation))
     except InvitationError as exc:
         raise ServiceError(exc.code, str(exc)) from exc
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         row = (
             await session.execute(
                 select(Invitation)

@@ -25,7 +25,7 @@ SESSION_TTL = timedelta(hours=2)
 
 async def new_challenge(svc: ServiceContext, election_id: str) -> dict[str, Any]:
     nonce = secrets.token_bytes(32)
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         await svc.election(session, election_id)
         now = svc.clock()
         await session.execute(delete(Challenge).where(Challenge.expires_at < now))
@@ -40,7 +40,7 @@ async def sign_in(svc: ServiceContext, election_id: str, credential: str, nonce:
         sig = b64decode(signature, 64)
     except (EncodingError, TypeError) as exc:
         raise ServiceError("schema", f"credential, nonce and signature must be base64url: {exc}") from exc
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         challenge = await session.get(Challenge, nonce)
         now = svc.clock()
         if challenge is None or challenge.used or challenge.election_id != election_id or challenge.expires_at < now:

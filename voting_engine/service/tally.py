@@ -78,7 +78,7 @@ async def prepare_tally(svc: ServiceContext, election_id: str, stage_id: str) ->
             "encrypted_tally": [c.to_json() for c in cts],
         }
     tally = {"stage_id": stage_id, "groups": groups}
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         stage = await svc.stage_row(session, election_id, stage_id, lock=True)
         if not stage.tally_json:
             stage.tally_json = dumps(tally)
@@ -103,7 +103,7 @@ async def post_partial(svc: ServiceContext, election_id: str, stage_id: str, tru
     tally = await prepare_tally(svc, election_id, stage_id)
     if not isinstance(body, dict) or set(body) != set(tally["groups"]):
         raise ServiceError("schema", f"post one partial decryption per group: {sorted(tally['groups'])}")
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         election = await svc.election(session, election_id, lock=True)
         stage = await svc.stage_row(session, election_id, stage_id, lock=True)
         if stage.status != "closed":
@@ -135,7 +135,7 @@ async def post_partial(svc: ServiceContext, election_id: str, stage_id: str, tru
 async def finalize_tally(svc: ServiceContext, election_id: str, stage_id: str) -> dict[str, Any]:
     """Combine ≥ k partial decryptions, read the results and rank the candidates."""
     tally = await prepare_tally(svc, election_id, stage_id)
-    async with svc.factory() as session, session.begin():
+    async with svc.writer() as session:
         election = await svc.election(session, election_id, lock=True)
         stage = await svc.stage_row(session, election_id, stage_id, lock=True)
         if stage.status == "tallied":

@@ -2,8 +2,9 @@
 
 ``database_url`` accepts ``sqlite:///path.db`` or ``postgresql://…`` and picks the async
 driver (aiosqlite, asyncpg).  SQLite runs with WAL and a busy timeout so a writer waits rather
-than fails; ``begin_write`` takes the write lock at the start of a transaction on SQLite
-(``BEGIN IMMEDIATE``) so that read-then-write sequences such as "next board position" are safe.
+than fails; ``transaction`` takes the write lock at the start of a write transaction on SQLite
+(``BEGIN IMMEDIATE``) so that read-then-write sequences such as "next board position" are safe,
+while read-only sessions use a plain ``BEGIN`` and never wait for writers (WAL).
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def make_engine(url: str) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # writers take SQLite's write lock up front (read-then-write stays serial); readers don't
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate") else "BEGIN")
 
     return engine
 
@@ -72,6 +74,11 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @asynccontextmanager
 async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """One transaction: committed on success, rolled back on any error (no half-written rows)."""
+    """One write transaction: committed on success, rolled back on any error (no half-written rows).
+
+    On SQLite it starts with ``BEGIN IMMEDIATE``; on PostgreSQL, rows that a use case reads before
+    writing are locked with ``SELECT … FOR UPDATE``.
+    """
     async with factory() as session, session.begin():
+        await session.connection(execution_options={"immediate": True})
         yield session
