@@ -37,7 +37,7 @@ def postgres_available() -> bool:
     try:
         asyncio.run(_pg("SELECT 1"))
         return True
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:  # any failure means "not reachable"
         _PG_PROBLEM.append(f"{type(exc).__name__}: {exc}")
         return False
 

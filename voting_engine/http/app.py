@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +13,7 @@ from aiohttp import web
 from voting_engine.http.errors import json_errors
 from voting_engine.http.ratelimit import RateLimits
 from voting_engine.service.context import ServiceContext
+from voting_engine.service.scheduler import run_scheduler
 from voting_engine.storage.db import DEFAULT_URL, create_schema, make_engine, sessionmaker
 
 
@@ -33,7 +36,11 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
     if settings.create_schema:
         await create_schema(engine)
     app[SERVICE] = ServiceContext(sessionmaker(engine))
+    task = asyncio.create_task(run_scheduler(app[SERVICE]))
     yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
     await engine.dispose()
 
 
