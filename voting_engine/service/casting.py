@@ -54,7 +54,7 @@ async def _credential(session: Any, election_id: str, credential: bytes) -> Cred
 
 async def precheck(
     svc: ServiceContext, election_id: str, stage_id: str, envelope: object, session_credential: bytes | None
-) -> tuple[Ballot, StageCache]:
+) -> tuple[Ballot, StageCache, dict[str, Any] | None]:
     """All checks that need no write lock, in the documented order; raises ``ServiceError``."""
     from voting_engine.service.education import missing_for_stage
 
@@ -102,7 +102,7 @@ async def precheck(
         check_signature(ballot, election_id, stage_id)
     except BallotRejected as exc:
         raise _rejected(exc) from exc
-    return ballot, cache
+    return ballot, cache, existing
 
 
 async def _existing_receipt(session: Any, election_id: str, stage_id: str, ballot: Ballot) -> dict[str, Any] | None:
@@ -122,9 +122,7 @@ async def cast(
     svc: ServiceContext, election_id: str, stage_id: str, envelope: object, session_credential: bytes | None
 ) -> dict[str, Any]:
     """Check, append, commit, then answer the signed receipt."""
-    ballot, cache = await precheck(svc, election_id, stage_id, envelope, session_credential)
-    async with svc.factory() as session:
-        existing = await _existing_receipt(session, election_id, stage_id, ballot)
+    ballot, cache, existing = await precheck(svc, election_id, stage_id, envelope, session_credential)
     if existing is not None:
         return existing
     try:

@@ -48,6 +48,7 @@ class ServiceContext:
     clock: Callable[[], datetime] = utcnow
     stages: dict[tuple[str, str], StageCache] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)
+    board_keys: dict[str, SigningKey] = field(default_factory=dict)
 
     def writer(self) -> Any:
         """A write transaction (see ``voting_engine.storage.db.transaction``)."""
@@ -112,8 +113,11 @@ class ServiceContext:
         return cached
 
     async def board_key(self, session: AsyncSession, election_id: str) -> SigningKey:
-        row = await self.election(session, election_id)
-        return SigningKey(b64decode(row.board_seed, 32))
+        key = self.board_keys.get(election_id)
+        if key is None:
+            row = await self.election(session, election_id)
+            key = self.board_keys[election_id] = SigningKey(b64decode(row.board_seed, 32))
+        return key
 
     async def audit(self, session: AsyncSession, election_id: str, role: str, action: str, **details: Any) -> None:
         """Append a hash-chained audit entry (no voter identities) in the caller's transaction."""
