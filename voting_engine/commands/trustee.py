@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.add_argument("election")
         p.add_argument("--index", type=int, required=True, help="this trustee's index (1..n)")
         p.add_argument("--vault", type=Path, required=True, help="the trustee's encrypted vault file")
+        p.add_argument("--kdf", choices=["moderate", "interactive"],
+                       default=os.environ.get("PBVOTE_VAULT_KDF", "moderate"),
+                       help="Argon2id cost when sealing the vault (default moderate: 256 MiB)")
         if name == "decrypt":
             p.add_argument("stage")
         p.set_defaults(handler=lambda a, step=name: run(lambda api: _step(api, a, step), a))
@@ -41,7 +44,10 @@ def _passphrase() -> str:
 async def _step(api: ApiClient, args: argparse.Namespace, step: str) -> Any:
     from voting_engine.trustee.ceremony_client import TrusteeTool
 
-    tool = TrusteeTool(api, args.election, args.index, args.vault, _passphrase())
+    from voting_engine.trustee.vault import INTERACTIVE, MODERATE
+
+    limits = INTERACTIVE if args.kdf == "interactive" else MODERATE
+    tool = TrusteeTool(api, args.election, args.index, args.vault, _passphrase(), limits)
     if step == "init":
         return await tool.init()
     if step == "shares":

@@ -136,7 +136,7 @@ async def issue(request: web.Request) -> web.Response:
     fmt = str(body.get("format", "csv")) if isinstance(body, dict) else "csv"
     election_id = request.match_info["election"]
     issued = await registrar.issue_credentials(svc, election_id, body.get("group") if isinstance(body, dict) else None)
-    return await render_issued(svc, election_id, issued, fmt, str(body.get("voting_url", "")))
+    return await render_issued(request, svc, election_id, issued, fmt, str(body.get("voting_url", "")))
 
 
 @routes.post(API + "/{election}/credentials/reissue")
@@ -150,7 +150,7 @@ async def reissue(request: web.Request) -> web.Response:
     election_id = request.match_info["election"]
     issued = await registrar.revoke_and_reissue(svc, election_id, str(body["person_id"]))
     return await render_issued(
-        svc, election_id, [issued], str(body.get("format", "csv")), str(body.get("voting_url", ""))
+        request, svc, election_id, [issued], str(body.get("format", "csv")), str(body.get("voting_url", ""))
     )
 
 

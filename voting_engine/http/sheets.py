@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from aiohttp import web
 
@@ -13,21 +14,26 @@ from voting_engine.service.registrar import Issued
 
 
 async def render_issued(
-    svc: ServiceContext, election_id: str, issued: Sequence[Issued], fmt: str, voting_url: str
+    request: web.Request, svc: ServiceContext, election_id: str, issued: Sequence[Issued], fmt: str, voting_url: str
 ) -> web.Response:
-    from voting_engine.registrar.issuance import (
-        IssuedCredential,
-        credential_csv,
-        credential_sheet_html,
-        credential_sheet_pdf,
-    )
+    from voting_engine.registrar.issuance import IssuanceError, IssuedCredential
 
     async with svc.factory() as session:
         manifest = await svc.manifest(session, election_id)
     title = dict(manifest.data.get("title", {"en": election_id}))
     items = [IssuedCredential(i.person_id, i.group, i.code, i.public_credential) for i in issued]
-    url = voting_url or f"/app/index.html?election={election_id}"
+    url = voting_url or f"{request.scheme}://{request.host}/app/index.html?election={election_id}"
     headers = {"Cache-Control": "no-store"}
+    try:
+        return _render(items, issued, title, url, fmt, headers)
+    except IssuanceError as exc:
+        raise ServiceError(exc.code, exc.message) from exc
+
+
+def _render(items: list[Any], issued: Sequence[Issued], title: dict[str, str], url: str, fmt: str,
+            headers: dict[str, str]) -> web.Response:
+    from voting_engine.registrar.issuance import credential_csv, credential_sheet_html, credential_sheet_pdf
+
     if fmt == "csv":
         return web.Response(text=credential_csv(items, url), content_type="text/csv", headers=headers)
     if fmt == "html":
