@@ -43,7 +43,6 @@ def _passphrase() -> str:
 
 async def _step(api: ApiClient, args: argparse.Namespace, step: str) -> Any:
     from voting_engine.trustee.ceremony_client import TrusteeTool
-
     from voting_engine.trustee.vault import INTERACTIVE, MODERATE
 
     limits = INTERACTIVE if args.kdf == "interactive" else MODERATE
