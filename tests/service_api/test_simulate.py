@@ -28,6 +28,9 @@ def test_replay_matches_the_file(name: str, tmp_path: Path) -> None:
     if own.selected is not None and plan.rule.compared:
         assert sorted(summary["selected"]) == sorted(own.selected)
     assert summary == plan.expected_summary()
+    if plan.scheme == "ranking":
+        ranked = json.loads((tmp_path / "out" / "ranked.json").read_text())
+        assert ranked["schulze_ranking"] and ranked["stv_winners"]
     from verifier.cli import main as verify
 
     assert verify([str(tmp_path / "out" / "record")]) == 0

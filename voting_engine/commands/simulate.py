@@ -79,6 +79,8 @@ async def simulate(path: Path, out: Path, database_url: str | None = None, worke
         totals = plan.totals_from_tally(group["results"])
         summary = {"totals": totals, "selected": plan.selection(totals)}
         (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        if plan.scheme == "ranking":
+            _ranked_analysis(plan, choices, out / "ranked.json", len(summary["selected"]))
         await export_record(orchestra.server.service, election_id, out / "record")
         save_results_pb(out / "results.pb", plan, tally=group["results"])
     finally:
@@ -90,6 +92,24 @@ async def simulate(path: Path, out: Path, database_url: str | None = None, worke
     for issue in plan.issues[:5]:
         print(f"  note: {issue}")
     return summary
+
+
+def _ranked_analysis(plan: Any, choices: list[dict[str, Any]], path: Path, seats: int) -> None:
+    """Schulze and STV (py3votecore) over the file's plaintext rankings, beside the encrypted Borda count.
+
+    The encrypted tally yields per-position counts only, from which Borda follows; Condorcet and STV
+    methods need whole rankings, so they are computed from the file's own votes as a cross-check.
+    """
+    from voting_engine.ranked import schulze_ranking, stv_winners
+
+    ballots = [list(c["ranking"]) for c in choices]
+    candidates = [p.id for p in plan.projects]
+    analysis = {
+        "source": "plaintext votes of the Pabulib file (not the encrypted tally)",
+        "schulze_ranking": schulze_ranking(ballots, candidates),
+        "stv_winners": stv_winners(ballots, candidates, max(1, seats)),
+    }
+    path.write_text(json.dumps(analysis, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
 
 def _simulate(args: argparse.Namespace) -> int:
