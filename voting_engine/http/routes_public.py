@@ -11,6 +11,7 @@ from pathlib import Path
 from aiohttp import web
 from sqlalchemy import select
 
+from voting_engine.core.encoding import b64encode
 from voting_engine.http.app import SERVICE
 from voting_engine.http.openapi import openapi_document
 from voting_engine.service import casting, education, tally
@@ -50,6 +51,7 @@ async def election_info(request: web.Request) -> web.Response:
             "manifest": manifest.to_json(),
             "manifest_hash": election.manifest_hash,
             "joint_public_key": election.joint_key,
+            "board_key": b64encode(await svc.board_key_public(election_id)),
             "stages": [{"id": s.id, "status": s.status, "board_size": s.board_size} for s in stages],
         }
     )

@@ -119,6 +119,11 @@ class ServiceContext:
             key = self.board_keys[election_id] = SigningKey(b64decode(row.board_seed, 32))
         return key
 
+    async def board_key_public(self, election_id: str) -> bytes:
+        """The board's Ed25519 verify key, which signs tree heads, receipts and the record index."""
+        async with self.factory() as session:
+            return bytes((await self.board_key(session, election_id)).verify_key)
+
     async def audit(self, session: AsyncSession, election_id: str, role: str, action: str, **details: Any) -> None:
         """Append a hash-chained audit entry (no voter identities) in the caller's transaction."""
         last = (
