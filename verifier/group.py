@@ -1,0 +1,182 @@
+"""The prime-order subgroup of Edwards25519 (protocol §1) over libsodium, with explicit identity handling.
+
+Points are their 32-byte encodings. libsodium's scalar multiplication refuses a zero scalar, the
+identity as input and an identity result, and ``is_valid_point`` refuses the identity; the wrappers
+below handle those cases arithmetically so that a legitimate zero never turns into a crash, while
+points received from a record are validated once, with the reason for a refusal spelled out.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from nacl.bindings import (
+    crypto_core_ed25519_add,
+    crypto_core_ed25519_from_uniform,
+    crypto_core_ed25519_is_valid_point,
+    crypto_core_ed25519_sub,
+    crypto_scalarmult_ed25519_base_noclamp,
+    crypto_scalarmult_ed25519_noclamp,
+)
+
+from verifier.encoding import EncodingError, b64decode, hash_elements
+
+__all__ = [
+    "IDENTITY",
+    "G",
+    "H",
+    "L",
+    "PointError",
+    "add",
+    "base_mul",
+    "decode_point",
+    "decode_scalar",
+    "mul",
+    "neg",
+    "point_defect",
+    "small_order_points",
+    "sub",
+]
+
+L = 2**252 + 27742317777372353535851937790883648493
+_P = 2**255 - 19
+_D = (-121665 * pow(121666, -1, _P)) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+IDENTITY = b"\x01" + b"\x00" * 31
+
+
+class PointError(EncodingError):
+    """A received point or scalar is refused; the message is one of the protocol §1 defect names."""
+
+
+def _to_bytes(k: int) -> bytes:
+    return (k % L).to_bytes(32, "little")
+
+
+def base_mul(k: int) -> bytes:
+    """k·G for any integer k (reduced mod L; zero gives the identity)."""
+    k %= L
+    if k == 0:
+        return IDENTITY
+    return bytes(crypto_scalarmult_ed25519_base_noclamp(_to_bytes(k)))
+
+
+def mul(k: int, point: bytes) -> bytes:
+    """k·P for a point of the prime-order subgroup or the identity."""
+    k %= L
+    if k == 0 or point == IDENTITY:
+        return IDENTITY
+    if k == 1:
+        return point
+    return bytes(crypto_scalarmult_ed25519_noclamp(_to_bytes(k), point))
+
+
+def add(p: bytes, q: bytes) -> bytes:
+    """P + Q (the identity is accepted and may be the result)."""
+    return bytes(crypto_core_ed25519_add(p, q))
+
+
+def sub(p: bytes, q: bytes) -> bytes:
+    """P − Q."""
+    return bytes(crypto_core_ed25519_sub(p, q))
+
+
+def neg(p: bytes) -> bytes:
+    """−P."""
+    return sub(IDENTITY, p)
+
+
+def _decode_affine(data: bytes) -> tuple[int, int] | str:
+    """RFC 8032 §5.1.3 decoding in pure Python; returns (x, y) or a defect name."""
+    y = int.from_bytes(data, "little") & ((1 << 255) - 1)
+    sign = data[31] >> 7
+    if y >= _P:
+        return "non_canonical"
+    u = (y * y - 1) % _P
+    v = (_D * y * y + 1) % _P
+    x2 = u * pow(v, -1, _P) % _P
+    x = pow(x2, (_P + 3) // 8, _P)
+    if x * x % _P != x2:
+        x = x * _SQRT_M1 % _P
+    if x * x % _P != x2:
+        return "not_on_curve"
+    if x == 0 and sign == 1:
+        return "non_canonical"
+    if (x & 1) != sign:
+        x = _P - x
+    return x, y
+
+
+def _affine_add(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    (x1, y1), (x2, y2) = a, b
+    t = _D * x1 * x2 * y1 * y2 % _P
+    x3 = (x1 * y2 + y1 * x2) * pow(1 + t, -1, _P) % _P
+    y3 = (y1 * y2 + x1 * x2) * pow(1 - t, -1, _P) % _P
+    return x3, y3
+
+
+def point_defect(data: object, *, allow_identity: bool = False) -> str | None:
+    """None if ``data`` is an acceptable point, else the defect name of protocol §1."""
+    if not isinstance(data, bytes) or len(data) != 32:
+        return "bad_length"
+    if data == IDENTITY:
+        return None if allow_identity else "identity"
+    if crypto_core_ed25519_is_valid_point(data):
+        return None
+    decoded = _decode_affine(data)
+    if isinstance(decoded, str):
+        return decoded
+    if decoded == (0, 1):
+        return "non_canonical"  # a second spelling of the identity
+    point = decoded
+    for _ in range(3):
+        point = _affine_add(point, point)
+    if point == (0, 1):
+        return "small_order"
+    return "not_in_subgroup"
+
+
+def decode_point(text: object, *, allow_identity: bool = False) -> bytes:
+    """Base64url text to a validated point; raises PointError naming the defect."""
+    try:
+        data = b64decode(text)
+    except EncodingError as exc:
+        raise PointError(str(exc)) from exc
+    defect = point_defect(data, allow_identity=allow_identity)
+    if defect is not None:
+        raise PointError(defect)
+    return data
+
+
+def decode_scalar(text: object) -> int:
+    """Base64url text of a canonical 32-byte little-endian scalar (< L)."""
+    try:
+        data = b64decode(text)
+    except EncodingError as exc:
+        raise PointError(str(exc)) from exc
+    if len(data) != 32:
+        raise PointError("bad_length")
+    value = int.from_bytes(data, "little")
+    if value >= L:
+        raise PointError("non_canonical")
+    return value
+
+
+def _encode_affine(x: int, y: int) -> bytes:
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+@lru_cache(maxsize=1)
+def small_order_points() -> tuple[bytes, ...]:
+    """Canonical encodings of the 8 points of order dividing 8 (identity first), for tests and tampering."""
+    order8 = _decode_affine(bytes.fromhex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"))
+    assert not isinstance(order8, str)
+    x8, y8 = order8
+    points = [(0, 1), (0, _P - 1), (_SQRT_M1, 0), (_P - _SQRT_M1, 0)]
+    points += [(x8, y8), (_P - x8, y8), (x8, _P - y8), (_P - x8, _P - y8)]
+    return tuple(_encode_affine(x, y) for x, y in points)
+
+
+G = bytes.fromhex("5866666666666666666666666666666666666666666666666666666666666666")
+H = bytes(crypto_core_ed25519_from_uniform(hash_elements("pbvote/generator-h/v1")))
