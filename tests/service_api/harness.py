@@ -66,8 +66,9 @@ class Election:
 
 
 async def setup_election(database_url: str, tmp: Path, committee: int = 4, public: int = 0,
-                         rate_limits: bool = False, manifest: dict[str, Any] | None = None) -> Election:
-    server = await start_server(Settings(database_url=database_url, rate_limits=rate_limits))
+                         rate_limits: bool = False, manifest: dict[str, Any] | None = None,
+                         settings: Settings | None = None) -> Election:
+    server = await start_server(settings or Settings(database_url=database_url, rate_limits=rate_limits))
     svc = server.service
     admin = await create_token(svc, "admin", "test admin")
     registrar = await create_token(svc, "registrar", "test registrar")

@@ -11,7 +11,7 @@ from pathlib import Path
 from aiohttp import web
 
 from voting_engine.http.errors import json_errors
-from voting_engine.http.ratelimit import RateLimits
+from voting_engine.http.ratelimit import RateLimits, TokenBuckets
 from voting_engine.service.context import ServiceContext
 from voting_engine.service.scheduler import run_scheduler
 from voting_engine.storage.db import DEFAULT_URL, create_schema, make_engine, sessionmaker
@@ -23,6 +23,10 @@ class Settings:
     create_schema: bool = True
     static_dir: Path | None = None
     rate_limits: bool = True
+    client_rate: float = 20.0
+    client_burst: int = 200
+    credential_rate: float = 1.0
+    credential_burst: int = 60
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -50,7 +54,10 @@ def init_app(settings: Settings | None = None) -> web.Application:
 
     app = web.Application(middlewares=[json_errors], client_max_size=8 * 1024 * 1024)
     app[SETTINGS] = settings or Settings()
-    app[LIMITS] = RateLimits() if app[SETTINGS].rate_limits else RateLimits.unlimited()
+    cfg = app[SETTINGS]
+    per_client = TokenBuckets(cfg.client_rate, cfg.client_burst)
+    per_credential = TokenBuckets(cfg.credential_rate, cfg.credential_burst)
+    app[LIMITS] = RateLimits(per_client, per_credential) if cfg.rate_limits else RateLimits.unlimited()
     app.cleanup_ctx.append(_storage)
     app.add_routes(routes_public.routes)
     app.add_routes(routes_voter.routes)
