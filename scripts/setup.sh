@@ -12,6 +12,11 @@ fi
 . .venv/bin/activate
 python -m pip install --quiet --upgrade pip
 python -m pip install --quiet -e '.[dev]'
+if command -v npm >/dev/null 2>&1; then
+  bash scripts/build-web.sh            # the voter, kiosk, admin and results pages (served under /app/)
+else
+  echo "npm not found: the web client is not built (the API, demo and verifier do not need it)" >&2
+fi
 
 if [ "${1:-}" != "--no-demo" ]; then
   voting-engine demo --out out/demo-record
