@@ -49,6 +49,8 @@ class ServiceContext:
     stages: dict[tuple[str, str], StageCache] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)
     board_keys: dict[str, SigningKey] = field(default_factory=dict)
+    voter_sessions: dict[str, tuple[str, str, datetime, datetime]] = field(default_factory=dict)
+    modules: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def writer(self) -> Any:
         """A write transaction (see ``voting_engine.storage.db.transaction``)."""

@@ -31,11 +31,18 @@ def _error(exc: EducationError) -> ServiceError:
     return ServiceError(exc.code, exc.message, EDUCATION_STATUS.get(exc.code, 400), **details)
 
 
-async def _module(session: Any, election_id: str, module_id: str) -> EducationModule:
+async def _module(session: Any, election_id: str, module_id: str, svc: ServiceContext | None = None) -> EducationModule:
+    """A module (immutable once the election exists), cached per process."""
+    if svc is not None and (election_id, module_id) in svc.modules:
+        cached: EducationModule = svc.modules[(election_id, module_id)]
+        return cached
     row = await session.get(EducationModuleRow, (election_id, module_id))
     if row is None:
         raise not_found(f"education module {module_id!r}")
-    return load_module(json.loads(row.body))
+    module = load_module(json.loads(row.body))
+    if svc is not None:
+        svc.modules[(election_id, module_id)] = module
+    return module
 
 
 async def _progress(session: Any, election_id: str, credential: str, module_id: str) -> tuple[Any, ModuleProgress]:
@@ -100,7 +107,7 @@ async def progress_of(svc: ServiceContext, election_id: str, credential: str) ->
 
 async def start_module(svc: ServiceContext, election_id: str, credential: str, module_id: str) -> dict[str, Any]:
     async with svc.writer() as session:
-        await _module(session, election_id, module_id)
+        await _module(session, election_id, module_id, svc)
         row, progress = await _progress(session, election_id, credential, module_id)
         new = start(progress, svc.clock())
         _store(session, row, election_id, credential, module_id, new)
@@ -113,7 +120,7 @@ async def answer_quiz(
     if not isinstance(answers, dict) or not all(isinstance(v, list) for v in answers.values()):
         raise ServiceError("bad_answers", "answers map each question id to a list of choice ids")
     async with svc.writer() as session:
-        module = await _module(session, election_id, module_id)
+        module = await _module(session, election_id, module_id, svc)
         row, progress = await _progress(session, election_id, credential, module_id)
         try:
             new, result = submit_quiz(module, progress, answers, svc.clock())

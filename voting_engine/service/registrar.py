@@ -124,6 +124,7 @@ async def revoke_and_reissue(svc: ServiceContext, election_id: str, person_id: s
             )
         ).scalars():
             cred.revoked = True
+        svc.voter_sessions.clear()
         code = new_code()
         public = public_credential(code)
         session.add(
@@ -146,6 +147,7 @@ async def revoke_public(svc: ServiceContext, election_id: str, public: str) -> N
         if cred is None:
             raise not_found("credential")
         cred.revoked = True
+        svc.voter_sessions.clear()
         await svc.audit(session, election_id, "registrar", "credential.revoke", credential=public)
 
 

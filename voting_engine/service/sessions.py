@@ -21,6 +21,7 @@ from voting_engine.storage.models import Challenge, Credential, VoterSession
 
 CHALLENGE_TTL = timedelta(minutes=5)
 SESSION_TTL = timedelta(hours=2)
+SESSION_CACHE = timedelta(seconds=30)
 
 
 async def new_challenge(svc: ServiceContext, election_id: str) -> dict[str, Any]:
@@ -74,11 +75,20 @@ async def session_credential(svc: ServiceContext, election_id: str, token: str |
     """The public credential bound to a voter token, or 401."""
     if not token:
         raise ServiceError("unauthenticated", "sign in with your credential first", 401)
+    key = b64encode(sha256(token.encode()))
+    now = svc.clock()
+    cached = svc.voter_sessions.get(key)
+    if cached is not None and cached[0] == election_id and cached[2] > now and now < cached[3]:
+        return cached[1]
     async with svc.factory() as session:
-        row = await session.get(VoterSession, b64encode(sha256(token.encode())))
-        if row is None or row.election_id != election_id or row.expires_at < svc.clock():
+        row = await session.get(VoterSession, key)
+        if row is None or row.election_id != election_id or row.expires_at < now:
             raise ServiceError("unauthenticated", "the session is unknown or expired; sign in again", 401)
         cred = await session.get(Credential, (election_id, row.credential))
         if cred is None or cred.revoked:
             raise ServiceError("revoked", "the credential has been revoked", 403)
+        # remembered briefly: casting re-reads eligibility and revocation from the database anyway
+        svc.voter_sessions[key] = (election_id, row.credential, row.expires_at, now + SESSION_CACHE)
+        if len(svc.voter_sessions) > 200_000:
+            svc.voter_sessions.clear()
         return row.credential
