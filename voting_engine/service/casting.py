@@ -150,80 +150,78 @@ async def _append(svc: ServiceContext, election_id: str, stage_id: str, ballot: 
 
 
 async def _append_once(svc: ServiceContext, election_id: str, stage_id: str, ballot: Ballot) -> dict[str, Any]:
-    async with svc.factory() as session:
-        async with session.begin():
-            await session.connection(execution_options={"immediate": True})
-            stage: Stage = await svc.stage_row(session, election_id, stage_id, lock=True)
-            if stage.status != "open":
-                raise ServiceError("stage_not_open", f"stage {stage_id!r} is {stage.status}", 409)
-            existing = await _existing_receipt(session, election_id, stage_id, ballot)
-            if existing is not None:
-                return existing
-            cache = await svc.stage_cache(session, election_id, stage)
-            credential = b64encode(ballot.credential)
-            if cache.definition["revote"] == "first":
-                earlier = (
-                    await session.execute(
-                        select(BoardEntryRow.position)
-                        .where(
-                            BoardEntryRow.election_id == election_id,
-                            BoardEntryRow.stage_id == stage_id,
-                            BoardEntryRow.credential == credential,
-                        )
-                        .limit(1)
+    async with svc.writer() as session:
+        stage: Stage = await svc.stage_row(session, election_id, stage_id, lock=True)
+        if stage.status != "open":
+            raise ServiceError("stage_not_open", f"stage {stage_id!r} is {stage.status}", 409)
+        existing = await _existing_receipt(session, election_id, stage_id, ballot)
+        if existing is not None:
+            return existing
+        cache = await svc.stage_cache(session, election_id, stage)
+        credential = b64encode(ballot.credential)
+        if cache.definition["revote"] == "first":
+            earlier = (
+                await session.execute(
+                    select(BoardEntryRow.position)
+                    .where(
+                        BoardEntryRow.election_id == election_id,
+                        BoardEntryRow.stage_id == stage_id,
+                        BoardEntryRow.credential == credential,
                     )
-                ).first()
-                if earlier is not None:
-                    raise ServiceError("already_voted", "this stage counts only a credential's first ballot", 409)
-            position = stage.board_size
-            assert stage.last_chain is not None
-            chain = chain_next(b64decode(stage.last_chain, 32), ballot.tracking)
-            leaf = leaf_data(position, ballot.tracking, ballot.signature)
-            for key in ballot.ciphertext_keys():
-                session.add(
-                    BoardCiphertext(
-                        election_id=election_id, digest=b64encode(sha256(key)), stage_id=stage_id, position=position
-                    )
+                    .limit(1)
                 )
-            if cache.log.size != position:
-                svc.stages.pop((election_id, stage_id), None)
-                raise ServiceError("board_out_of_sync", "the board cache was out of sync; please retry", 503)
-            try:
-                cache.log.append(leaf)  # undone by dropping the cache if the transaction fails
-                size = position + 1
-                root, proof = cache.log.root(), cache.log.inclusion_proof(position)
-            except BaseException:
-                svc.stages.pop((election_id, stage_id), None)
-                raise
-            key_ = await svc.board_key(session, election_id)
-            sth = sign_head(root, size, b64encode(cache.context.hash), key_, svc)
-            receipt = {
-                "election_id": election_id,
-                "stage_id": stage_id,
-                "tracking_hash": b64encode(ballot.tracking),
-                "short_code": short_code(ballot.tracking),
-                "position": position,
-                "chain": b64encode(chain),
-                "tree_head": sth.to_dict(),
-                "inclusion_proof": [b64encode(h) for h in proof],
-            }
-            digest = hash_elements(RECEIPT_TAG, canonical_json(receipt))
-            receipt["server_signature"] = b64encode(key_.sign(digest).signature)
+            ).first()
+            if earlier is not None:
+                raise ServiceError("already_voted", "this stage counts only a credential's first ballot", 409)
+        position = stage.board_size
+        assert stage.last_chain is not None
+        chain = chain_next(b64decode(stage.last_chain, 32), ballot.tracking)
+        leaf = leaf_data(position, ballot.tracking, ballot.signature)
+        for key in ballot.ciphertext_keys():
             session.add(
-                BoardEntryRow(
-                    election_id=election_id,
-                    stage_id=stage_id,
-                    position=position,
-                    tracking=b64encode(ballot.tracking),
-                    credential=credential,
-                    envelope=dumps(dict(ballot.envelope)),
-                    chain=b64encode(chain),
-                    leaf=b64encode(cache.log.leaf_hash_at(position)),
-                    receipt=dumps(receipt),
+                BoardCiphertext(
+                    election_id=election_id, digest=b64encode(sha256(key)), stage_id=stage_id, position=position
                 )
             )
-            stage.board_size = size
-            stage.last_chain = b64encode(chain)
+        if cache.log.size != position:
+            svc.stages.pop((election_id, stage_id), None)
+            raise ServiceError("board_out_of_sync", "the board cache was out of sync; please retry", 503)
+        try:
+            cache.log.append(leaf)  # undone by dropping the cache if the transaction fails
+            size = position + 1
+            root, proof = cache.log.root(), cache.log.inclusion_proof(position)
+        except BaseException:
+            svc.stages.pop((election_id, stage_id), None)
+            raise
+        key_ = await svc.board_key(session, election_id)
+        sth = sign_head(root, size, b64encode(cache.context.hash), key_, svc)
+        receipt = {
+            "election_id": election_id,
+            "stage_id": stage_id,
+            "tracking_hash": b64encode(ballot.tracking),
+            "short_code": short_code(ballot.tracking),
+            "position": position,
+            "chain": b64encode(chain),
+            "tree_head": sth.to_dict(),
+            "inclusion_proof": [b64encode(h) for h in proof],
+        }
+        digest = hash_elements(RECEIPT_TAG, canonical_json(receipt))
+        receipt["server_signature"] = b64encode(key_.sign(digest).signature)
+        session.add(
+            BoardEntryRow(
+                election_id=election_id,
+                stage_id=stage_id,
+                position=position,
+                tracking=b64encode(ballot.tracking),
+                credential=credential,
+                envelope=dumps(dict(ballot.envelope)),
+                chain=b64encode(chain),
+                leaf=b64encode(cache.log.leaf_hash_at(position)),
+                receipt=dumps(receipt),
+            )
+        )
+        stage.board_size = size
+        stage.last_chain = b64encode(chain)
         return receipt
 
 

@@ -9,6 +9,7 @@ while read-only sessions use a plain ``BEGIN`` and never wait for writers (WAL).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from voting_engine.storage.models import Base
 
 DEFAULT_URL = "sqlite:///voting-engine.db"
+_WRITE_LOCKS: dict[int, asyncio.Lock] = {}
 
 
 def async_url(url: str) -> str:
@@ -83,6 +85,14 @@ async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterato
     On SQLite it starts with ``BEGIN IMMEDIATE``; on PostgreSQL, rows that a use case reads before
     writing are locked with ``SELECT … FOR UPDATE``.
     """
-    async with factory() as session, session.begin():
+    bind = factory.kw.get("bind")
+    lock = _WRITE_LOCKS.setdefault(id(bind), asyncio.Lock()) if bind is not None and is_sqlite(bind) else None
+    if lock is None:
+        async with factory() as session, session.begin():
+            yield session
+        return
+    # SQLite has one writer at a time; queue writers in-process instead of letting SQLite's busy
+    # handler poll with sleeps (other processes still wait on the lock through busy_timeout).
+    async with lock, factory() as session, session.begin():
         await session.connection(execution_options={"immediate": True})
         yield session
