@@ -174,10 +174,10 @@ def _ranking(params: Mapping[str, Any], projects: Sequence[str], costs: Sequence
         cons.append(Constraint("ranks_in_order", tuple(weights), 0, 1))
     if k > 1:
         cons.append(Constraint("last_rank", tuple(row(k - 1)), 0, 1))
+    if min_rank >= 2:  # docs/ballot-schemes.md, ranking constraint 4 (before project_once)
+        cons.append(Constraint("min_ranks_used", tuple(row(min_rank - 1)), 1, 1))
     for j in range(n):
         cons.append(Constraint("project_once", tuple(1 if i % n == j else 0 for i in range(k * n)), 0, 1))
-    if min_rank >= 2:
-        cons.append(Constraint("min_ranks_used", tuple(row(min_rank - 1)), 1, 1))
 
     def read(totals: Sequence[int], count: int) -> tuple[dict[str, Any], dict[str, Fraction]]:
         results: dict[str, Any] = {}

@@ -84,6 +84,12 @@ async def scenario(url: str, tmp: Path) -> None:
         assert totals["P03"]["approvals"] == 1 and totals["P05"]["approvals"] == 0
         results = await api.get(f"{prefix}/results")
         assert results["stages"][STAGE]["ranking"][0]["project"] == "P01"
+        for later in ("committee-vote", "public-survey"):  # finish the election (no ballots needed)
+            await api.post(f"{prefix}/stages/{later}/open")
+            await api.post(f"{prefix}/stages/{later}/close")
+            for index in (1, 2, 3):
+                await e.trustees[index - 1].decrypt(later)
+            await api.post(f"{prefix}/stages/{later}/tally")
         status = await api.get(f"{prefix}/verification")
         assert status["ok"] is True, status
         data = await api.get(f"{prefix}/record.zip", raw=True)
