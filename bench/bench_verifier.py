@@ -284,9 +284,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 start = time.perf_counter()
                 generate_record(record, size, gen_workers)
                 print(f"generated {size} ballots in {time.perf_counter() - start:.1f}s", file=sys.stderr)
-            engine = engine_rate(record, min(args.engine_sample, size))
-            for workers in worker_counts:
-                elapsed = verifier_run(record, workers)
+            # the engine's rate is taken before and after the verifier runs and averaged, so that a
+            # change of machine load during the runs affects both columns alike
+            sample = min(args.engine_sample, size)
+            before = engine_rate(record, sample)
+            timings = [(workers, verifier_run(record, workers)) for workers in worker_counts]
+            engine = (before + engine_rate(record, sample)) / 2
+            for workers, elapsed in timings:
                 rows.append({"ballots": size, "workers": workers, "seconds": round(elapsed, 2),
                              "verifier_ballots_per_s": round(size / elapsed, 1),
                              "engine_ballots_per_s": round(engine, 1)})
