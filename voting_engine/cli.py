@@ -31,12 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     admin.register(sub)
     trustee.register(sub)
     simulate.register(sub)
-    try:
-        from voting_engine.sortition import cli as sortition_cli
-    except ImportError:  # pragma: no cover - the sortition package is optional at import time
-        pass
-    else:
-        sortition_cli.register(sub)
+    from voting_engine.sortition import cli as sortition_cli
+
+    sortition_cli.register(sub)
     return parser
 
 

@@ -91,7 +91,7 @@ def test_decode_roll_bom_and_bad_bytes(tmp_path: Path) -> None:
         ("person_id,group,age_band\nA,public,30-20\n", "bad_age_band", 2),
         ("person_id,group,age_band\nA,public,twenties\n", "bad_age_band", 2),
         ("person_id,group,age_band\nA,public,20-200\n", "bad_age_band", 2),
-        ("person_id,group,gender\nA,public,female\n", "bad_gender", 2),
+        ("person_id,group,gender\nA,public,alien\n", "bad_gender", 2),
         ("person_id,group,region\nA,public," + "r" * 101 + "\n", "bad_region", 2),
         ('person_id,group\n"A,public\n', "bad_csv", 2),
         ('person_id,group\nA,public\n"B"x,public\n', "bad_csv", 3),

@@ -50,7 +50,7 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
 
 def init_app(settings: Settings | None = None) -> web.Application:
     """Build the application; the database is opened on startup and closed on cleanup."""
-    from voting_engine.http import routes_admin, routes_public, routes_voter
+    from voting_engine.http import routes_admin, routes_public, routes_sortition, routes_voter
 
     app = web.Application(middlewares=[json_errors], client_max_size=8 * 1024 * 1024)
     app[SETTINGS] = settings or Settings()
@@ -62,6 +62,7 @@ def init_app(settings: Settings | None = None) -> web.Application:
     app.add_routes(routes_public.routes)
     app.add_routes(routes_voter.routes)
     app.add_routes(routes_admin.routes)
+    app.add_routes(routes_sortition.routes)
     static = app[SETTINGS].static_dir
     if static is not None and static.is_dir():
         app.router.add_static("/app/", static, name="static")

@@ -16,6 +16,9 @@ OPERATIONS: list[tuple[str, str, str, str | None, str | None]] = [
     ("get", "/api/v1/health", "Liveness check", None, None),
     ("get", "/api/v1/openapi.json", "This document", None, None),
     ("post", "/api/v1/elections", "Create an election from a manifest and education modules", "admin", "json"),
+    ("post", "/api/v1/sortition/draw", "Draw the citizens' committee (maximin stratified sortition, public seed); "
+     "optionally import it as an election's committee roll", "admin", "json"),
+    ("post", "/api/v1/sortition/verify", "Re-run a published draw and compare the reports", "admin", "json"),
     ("get", E, "Election manifest, status and stages", None, None),
     ("get", E + "/results", "Per-stage rankings and the weighted final ranking", None, None),
     ("get", E + "/record.zip", "The election record (verify with python -m verifier)", None, None),

@@ -41,6 +41,13 @@ _GENDERS: Mapping[str, str] = {
     "F": "F",
     "M": "M",
     "X": "X",
+    "FEMALE": "F",
+    "WOMAN": "F",
+    "MALE": "M",
+    "MAN": "M",
+    "NON-BINARY": "X",
+    "NON-BINARY OR OTHER": "X",
+    "OTHER": "X",
     "여": "F",
     "여성": "F",
     "남": "M",
@@ -93,7 +100,7 @@ def normalize_age_band(value: str, line: int | None = None) -> str | None:
 
 
 def normalize_gender(value: str, line: int | None = None) -> str | None:
-    """``F``/``M``/``X`` or ``None`` for blank; ``bad_gender`` otherwise."""
+    """``F``/``M``/``X`` (also Female/Male/Woman/Man/Non-binary/Other, 여/남) or ``None``; else ``bad_gender``."""
     if not value:
         return None
     gender = _GENDERS.get(value.upper() if value.isascii() else value)

@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import highspy
 import numpy as np
 import numpy.typing as npt
 
@@ -21,7 +20,7 @@ from voting_engine.sortition.lottery import expand_panel, pick_panel
 from voting_engine.sortition.maximin import MaximinOptions, maximin
 from voting_engine.sortition.model import Problem, SortitionError
 from voting_engine.sortition.report import build_report, probability_summary
-from voting_engine.sortition.solver import PanelSolver
+from voting_engine.sortition.solver import PanelSolver, new_highs
 from voting_engine.sortition.stratified import estimate_probabilities, stratified_draw
 
 __all__ = ["ALGORITHMS", "DrawResult", "check_feasible", "run_draw", "solver_version"]
@@ -31,7 +30,7 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def solver_version() -> str:
-    h = highspy.Highs()
+    h = new_highs()
     return f"HiGHS {h.version()} ({h.githash()}) via highspy"
 
 
@@ -60,7 +59,7 @@ def run_draw(
     seed: str,
     algorithm: str = "maximin",
     *,
-    samples: int = 200,
+    samples: int = 100,
     max_attempts: int = 100,
     options: MaximinOptions | None = None,
 ) -> DrawResult:
@@ -114,6 +113,10 @@ def run_draw(
     selected = expand_panel(model, counts, seed)
     report = build_report(problem, selected, seed, info, probabilities)
     _assert_quotas(report)
+    chosen = set(selected)
+    homes = [p.household for p in problem.pool.people if p.person_id in chosen and p.household]
+    if len(homes) != len(set(homes)):
+        raise SortitionError("internal_error", "drawn panel has two people from one household")
     timings["total"] = time.perf_counter() - start
     return DrawResult(selected, report, model, cell_probs, distribution, timings)
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from voting_engine.sortition.cells import CellModel
 from voting_engine.sortition.model import Problem, Quota, Reservation, SortitionError
-from voting_engine.sortition.solver import INF, add_rows, constraint_rows, new_highs
+from voting_engine.sortition.solver import INF, add_rows, constraint_rows, new_highs, solve
 
 __all__ = ["apply_relaxation", "explain_infeasibility"]
 
@@ -55,8 +55,7 @@ def explain_infeasibility(model: CellModel, problem: Problem) -> SortitionError:
     columns = np.asarray([col for _, _, col in slack_cols], dtype=np.int32)
     h.changeColsCost(len(columns), columns, np.ones(len(columns)))
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if not solve(h):
         households = sum(len(g.households) for g in model.groups)
         return SortitionError(
             "pool_too_small",
@@ -74,20 +73,33 @@ def explain_infeasibility(model: CellModel, problem: Problem) -> SortitionError:
         if kind == "reserved":
             reservation = problem.reservations[index]
             reserved_changes.append(
-                {"condition": reservation.label, "seats": reservation.seats, "new_seats": reservation.seats - amount}
+                {
+                    "condition": reservation.label,
+                    "seats": reservation.seats,
+                    "new_seats": reservation.seats - amount,
+                }
             )
             continue
         quota = problem.quotas[index]
         entry = quota_changes.setdefault(
             index,
-            {"feature": quota.feature, "value": quota.value, "min": quota.min, "max": quota.max,
-             "new_min": quota.min, "new_max": quota.max},
+            {
+                "feature": quota.feature,
+                "value": quota.value,
+                "min": quota.min,
+                "max": quota.max,
+                "new_min": quota.min,
+                "new_max": quota.max,
+            },
         )
         entry["new_min" if kind == "lower" else "new_max"] = (
             quota.min - amount if kind == "lower" else quota.max + amount
         )
     conflicts = [quota_changes[i] for i in sorted(quota_changes)]
-    parts = [f"{c['feature']}={c['value']} [{c['min']},{c['max']}] -> [{c['new_min']},{c['new_max']}]" for c in conflicts]
+    parts = [
+        f"{c['feature']}={c['value']} [{c['min']},{c['max']}] -> [{c['new_min']},{c['new_max']}]"
+        for c in conflicts
+    ]
     parts += [f"reserved {r['condition']} {r['seats']} -> {r['new_seats']}" for r in reserved_changes]
     total_change = sum(round(values[col]) for _, _, col in slack_cols)
     return SortitionError(
@@ -102,7 +114,9 @@ def apply_relaxation(
     quotas: tuple[Quota, ...], reservations: tuple[Reservation, ...], details: dict[str, Any]
 ) -> tuple[tuple[Quota, ...], tuple[Reservation, ...]]:
     """Quotas and reservations with the suggested relaxation applied (for re-running)."""
-    new_bounds = {(c["feature"], c["value"]): (c["new_min"], c["new_max"]) for c in details.get("conflicts", [])}
+    new_bounds = {
+        (c["feature"], c["value"]): (c["new_min"], c["new_max"]) for c in details.get("conflicts", [])
+    }
     relaxed = tuple(
         Quota(q.feature, q.value, *new_bounds.get((q.feature, q.value), (q.min, q.max))) for q in quotas
     )

@@ -33,7 +33,9 @@ def parse_pool(
     columns = tuple(_clean(h) for h in header)
     for needed in (id_column, *household_columns):
         if needed not in columns:
-            raise SortitionError("pool_missing_column", f"pool has no column {needed!r} (columns: {list(columns)})")
+            raise SortitionError(
+                "pool_missing_column", f"pool has no column {needed!r} (columns: {list(columns)})"
+            )
     if not rows:
         raise SortitionError("pool_empty", "the pool has no rows")
     people: list[Person] = []
@@ -71,7 +73,9 @@ def _share_field(row: Row, number: int) -> Fraction:
     try:
         share = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
     except (ValueError, ZeroDivisionError):
-        raise SortitionError("quota_bad_share", f"quota row {number}: share {text!r} is not a number") from None
+        raise SortitionError(
+            "quota_bad_share", f"quota row {number}: share {text!r} is not a number"
+        ) from None
     if not 0 <= share <= 1:
         raise SortitionError("quota_bad_share", f"quota row {number}: share {text!r} must be between 0 and 1")
     return share
@@ -136,7 +140,9 @@ def parse_reservation(spec: str) -> Reservation:
     except ValueError:
         seats = -1
     if seats < 0 or not conditions:
-        raise SortitionError("reserved_invalid", f"reserved seats must look like 220:marginalised=yes, got {spec!r}")
+        raise SortitionError(
+            "reserved_invalid", f"reserved seats must look like 220:marginalised=yes, got {spec!r}"
+        )
     return Reservation(seats, tuple(conditions))
 
 
@@ -153,7 +159,9 @@ def _check_features(pool: Pool, quotas: Sequence[Quota], reservations: Sequence[
         for feature, _ in reservation.conditions:
             if feature not in columns:
                 raise SortitionError(
-                    "unknown_feature", f"reserved-seat feature {feature!r} is not a pool column", {"feature": feature}
+                    "unknown_feature",
+                    f"reserved-seat feature {feature!r} is not a pool column",
+                    {"feature": feature},
                 )
     covered: dict[str, set[str]] = {}
     for quota in quotas:

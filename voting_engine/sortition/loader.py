@@ -26,7 +26,9 @@ def read_bytes(path: str | Path, what: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise SortitionError("file_unreadable", f"cannot read the {what} file {str(path)!r}: {error}") from None
+        raise SortitionError(
+            "file_unreadable", f"cannot read the {what} file {str(path)!r}: {error}"
+        ) from None
 
 
 def parse_csv(data: bytes, what: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -44,7 +46,9 @@ def parse_csv(data: bytes, what: str) -> tuple[list[str], list[dict[str, str]]]:
     rows: list[dict[str, str]] = []
     for row in reader:
         if None in row:
-            raise SortitionError("csv_malformed", f"{what} row {reader.line_num} has more fields than the header")
+            raise SortitionError(
+                "csv_malformed", f"{what} row {reader.line_num} has more fields than the header"
+            )
         rows.append({k: (v or "") for k, v in row.items()})
     return header, rows
 

@@ -32,7 +32,12 @@ class SeedStream:
     def __init__(self, seed: str, purpose: str) -> None:
         seed_bytes = seed.encode("utf-8")
         self._prefix = (
-            DOMAIN_TAG + b"\x00" + purpose.encode("utf-8") + b"\x00" + struct.pack(">I", len(seed_bytes)) + seed_bytes
+            DOMAIN_TAG
+            + b"\x00"
+            + purpose.encode("utf-8")
+            + b"\x00"
+            + struct.pack(">I", len(seed_bytes))
+            + seed_bytes
         )
         self.counter = 0
 

@@ -12,7 +12,8 @@ The primal LP (restricted to the panels found so far)::
 Its row duals ``y`` (non-negative, summing to one) price a new panel: the panel maximising
 ``sum_c y[c] * x[c] / size[c]`` is the most violated dual constraint.  That pricing value is also an
 upper bound on the optimum, so the loop stops once bound minus current value is below tolerance.
-The systematic fast path of :mod:`.decompose` is tried first and often makes the loop unnecessary.
+The exact-decomposition fast path of :mod:`.decompose` is tried first and often makes the loop
+unnecessary; when it stops early its panels seed the master LP.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from voting_engine.sortition.cells import CellModel
 from voting_engine.sortition.decompose import caratheodory_split, lp_target
 from voting_engine.sortition.distribution import Distribution, canonical_distribution
 from voting_engine.sortition.model import Problem, SortitionError
-from voting_engine.sortition.solver import INF, PanelSolver, new_highs
+from voting_engine.sortition.solver import INF, PanelSolver, new_highs, solve
 
 __all__ = ["MaximinOptions", "MaximinResult", "coverable_cells", "maximin"]
 
@@ -40,7 +41,9 @@ BoolArray = npt.NDArray[np.bool_]
 class MaximinOptions:
     """Tuning knobs; all deterministic (no wall-clock limits, which would break reproducibility)."""
 
-    tolerance: float = 1e-6  # stop when bound - value <= tolerance * max(value, 1e-3)
+    # stop when bound - value <= tolerance * value; None = 1e-6 up to 400 cells, else 1e-3 (the
+    # master LP is very degenerate and its last digits are expensive on thousands of cells)
+    tolerance: float | None = None
     max_rounds: int = 2000
     columns_per_round: int = 0  # 0 = automatic
     use_decomposition: bool = True
@@ -56,19 +59,26 @@ class MaximinResult:
     stats: dict[str, int] = field(default_factory=dict)
 
 
-def coverable_cells(solver: PanelSolver) -> tuple[BoolArray, list[IntArray]]:
-    """Which cells appear in at least one feasible panel, plus the panels that prove it."""
+def coverable_cells(
+    solver: PanelSolver, known: list[IntArray] | None = None
+) -> tuple[BoolArray, list[IntArray]]:
+    """Which cells appear in at least one feasible panel, plus the panels that prove it.
+
+    ``known`` feasible panels already prove some cells; the rest are covered greedily by MIPs that
+    maximise the number of not-yet-covered cells, and any cell still left is checked on its own.
+    """
     covered = np.zeros(solver.n, dtype=np.bool_)
+    for x in known or []:
+        covered |= x > 0
     panels: list[IntArray] = []
     while not covered.all():
-        x = solver.cover(~covered)
-        if x is None:
+        cover = solver.cover(~covered)
+        if cover is None:
             raise SortitionError("solver_failed", "HiGHS found no feasible panel although one exists")
-        newly = (x > 0) & ~covered
-        if not newly.any():
+        if not ((cover > 0) & ~covered).any():
             break
-        covered |= x > 0
-        panels.append(x)
+        covered |= cover > 0
+        panels.append(cover)
     for cell in np.flatnonzero(~covered):
         weights = np.zeros(solver.n)
         weights[cell] = 1.0
@@ -110,8 +120,7 @@ class _Master:
         return True
 
     def solve(self) -> tuple[float, FloatArray]:
-        self.h.run()
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if not solve(self.h):
             raise SortitionError("solver_failed", "the maximin master LP did not solve to optimality")
         solution = self.h.getSolution()
         z = float(solution.col_value[0])
@@ -158,7 +167,7 @@ def maximin(model: CellModel, problem: Problem, options: MaximinOptions | None =
         dist, upper, seeds = _try_decomposition(solver, everyone, problem.seats)
         if dist is not None:
             return _done(dist, everyone, upper, "lp-bound+caratheodory", 0, solver)
-    coverable, cover_panels = coverable_cells(solver)
+    coverable, cover_panels = coverable_cells(solver, seeds)
     if opts.use_decomposition and not coverable.all():
         dist, upper, more = _try_decomposition(solver, coverable, problem.seats)
         seeds += more
@@ -167,6 +176,7 @@ def maximin(model: CellModel, problem: Problem, options: MaximinOptions | None =
     master = _Master(model.sizes, coverable)
     for x in cover_panels + seeds:
         master.add(x)
+    tolerance = opts.tolerance if opts.tolerance is not None else (1e-6 if solver.n <= 400 else 1e-3)
     per_round = opts.columns_per_round or int(min(20, 2 + solver.n // 100))
     sizes = model.sizes.astype(np.float64)
     rounds = 0
@@ -174,11 +184,15 @@ def maximin(model: CellModel, problem: Problem, options: MaximinOptions | None =
         rounds += 1
         z, y = master.solve()
         weights = y / sizes
-        priced = solver.optimise(weights)
-        if priced is None:
-            raise SortitionError("solver_failed", "pricing found no feasible panel")
-        upper = min(upper, priced.bound)
-        if upper - z <= opts.tolerance * max(z, 1e-3) or rounds >= opts.max_rounds:
+        priced = solver.optimise(weights, exact=False)
+        if priced is not None:
+            upper = min(upper, priced.bound)  # LP relaxation bound: valid, maybe loose
+        if upper - z > tolerance * max(z, 1e-6) and (priced is None or priced.value <= z):
+            priced = solver.optimise(weights)  # fractional or not improving: settle it with the MIP
+            if priced is None:
+                raise SortitionError("solver_failed", "pricing found no feasible panel")
+            upper = min(upper, priced.bound)
+        if upper - z <= tolerance * max(z, 1e-6) or rounds >= opts.max_rounds or priced is None:
             break
         true_weights = weights
         x, value = priced.x, priced.value
@@ -188,7 +202,7 @@ def maximin(model: CellModel, problem: Problem, options: MaximinOptions | None =
             # more panels without re-solving the master: damp the weights of the cells this panel
             # already serves, so the next pricing favours the others
             weights = np.where(x > 0, weights * 0.5, weights)
-            following = solver.optimise(weights)
+            following = solver.optimise(weights, exact=False)
             if following is None:
                 break
             x, value = following.x, float(true_weights @ following.x)

@@ -24,7 +24,9 @@ REPORT_FORMAT = "pb-sortition-report/1"
 FloatArray = npt.NDArray[np.float64]
 
 
-def quota_table(problem: Problem, selected: Sequence[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def quota_table(
+    problem: Problem, selected: Sequence[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Achieved counts of every quota and reservation for the selected ids."""
     chosen = set(selected)
     rows = [p.columns for p in problem.pool.people if p.person_id in chosen]
@@ -95,7 +97,9 @@ def compare_reports(published: dict[str, Any], recomputed: dict[str, Any]) -> li
     problems: list[str] = []
     for key in ("pool_sha256", "seats", "seed", "reserved", "quotas"):
         if published.get(key) != recomputed.get(key):
-            problems.append(f"{key} differs: report has {published.get(key)!r}, recomputed {recomputed.get(key)!r}")
+            problems.append(
+                f"{key} differs: report has {published.get(key)!r}, recomputed {recomputed.get(key)!r}"
+            )
     name_a = (published.get("algorithm") or {}).get("name")
     name_b = (recomputed.get("algorithm") or {}).get("name")
     if name_a != name_b:
@@ -109,11 +113,11 @@ def compare_reports(published: dict[str, Any], recomputed: dict[str, Any]) -> li
             f"{len(only_b)} only in the recomputation {only_b[:5]}"
             + ("" if ids_a == sorted(ids_a) else " (report list is not sorted)")
         )
-        digest_a = (published.get("algorithm") or {}).get("distribution_sha256")
-        digest_b = (recomputed.get("algorithm") or {}).get("distribution_sha256")
+        algo_a = published.get("algorithm") or {}
+        algo_b = recomputed.get("algorithm") or {}
+        digest_a, digest_b = algo_a.get("distribution_sha256"), algo_b.get("distribution_sha256")
         if digest_a and digest_b and digest_a != digest_b:
             problems.append(
-                "the panel distribution itself differs (solver "
-                f"{(published.get('algorithm') or {}).get('solver')} vs {(recomputed.get('algorithm') or {}).get('solver')})"
+                f"the panel distribution itself differs (solver {algo_a.get('solver')} vs {algo_b.get('solver')})"
             )
     return problems

@@ -33,7 +33,8 @@ def parse_roll_mapping(items: Sequence[str]) -> dict[str, str]:
             target, source = target.strip(), source.strip()
             if not eq or target not in MAPPABLE or not source:
                 raise SortitionError(
-                    "roll_mapping_invalid", f"roll mapping must look like region=COLUMN ({'/'.join(MAPPABLE)}), got {part!r}"
+                    "roll_mapping_invalid",
+                    f"roll mapping must look like region=COLUMN ({'/'.join(MAPPABLE)}), got {part!r}",
                 )
             mapping[target] = source
     return mapping
@@ -46,7 +47,9 @@ def committee_roll(
     columns = {**_default_mapping(pool), **(mapping or {})}
     for target, source in columns.items():
         if source not in pool.columns:
-            raise SortitionError("roll_mapping_invalid", f"roll column {target!r} maps to unknown pool column {source!r}")
+            raise SortitionError(
+                "roll_mapping_invalid", f"roll column {target!r} maps to unknown pool column {source!r}"
+            )
     people = {person.person_id: person for person in pool.people}
     rows: list[dict[str, str]] = []
     for person_id in selected:
@@ -55,8 +58,8 @@ def committee_roll(
             raise SortitionError("roll_unknown_id", f"selected id {person_id!r} is not in the pool")
         row = {"person_id": person_id, "group": group}
         for target in MAPPABLE:
-            source = columns.get(target)
-            row[target] = person.columns.get(source, "") if source else ""
+            column = columns.get(target)
+            row[target] = person.columns.get(column, "") if column is not None else ""
         rows.append(row)
     return rows
 

@@ -7,6 +7,9 @@ re-running the computation on the same inputs reproduces the same distribution b
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -16,20 +19,69 @@ import numpy.typing as npt
 from voting_engine.sortition.cells import CellModel
 from voting_engine.sortition.model import Problem
 
-__all__ = ["ConstraintRow", "PanelSolver", "Pricing", "RowSums", "build_model", "constraint_rows", "new_highs"]
+__all__ = [
+    "ConstraintRow",
+    "PanelSolver",
+    "Pricing",
+    "RowSums",
+    "build_model",
+    "constraint_rows",
+    "new_highs",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 INF = float(highspy.kHighsInf)
 
 
+_BANNER_SHOWN = False
+_HIGHS: Callable[[], highspy.Highs] = highspy.Highs  # highspy's __init__ is unannotated
+
+
+def _first_instance() -> highspy.Highs:
+    """HiGHS prints a banner on C-level stdout when the first instance is created; swallow it so
+    CLI output (and JSON printed to stdout) stays clean."""
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        return _HIGHS()
+    _BANNER_SHOWN = True
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # pragma: no cover - no usable stdout
+        return _HIGHS()
+    try:
+        with open(os.devnull, "wb") as sink:
+            os.dup2(sink.fileno(), 1)
+            return _HIGHS()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def new_highs() -> highspy.Highs:
     """A silent, single-threaded, seeded HiGHS instance (determinism matters more than speed)."""
-    h = highspy.Highs()
+    h = _first_instance()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     return h
+
+
+def solve(h: highspy.Highs, accept: Callable[[], bool] | None = None) -> bool:
+    """Run HiGHS; True if it reached an optimum (that ``accept`` also approves, if given).
+
+    On any other outcome the solve is repeated once with presolve switched off: HiGHS 1.16's MIP
+    presolve has been seen (by the property tests) to call small feasible models infeasible or to
+    stop with a solve error after a faulty postsolve.  Deterministic, so runs stay reproducible.
+    """
+    h.run()
+    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal and (accept is None or accept()):
+        return True
+    h.setOptionValue("presolve", "off")
+    h.run()
+    h.setOptionValue("presolve", "choose")
+    return bool(h.getModelStatus() == highspy.HighsModelStatus.kOptimal and (accept is None or accept()))
 
 
 @dataclass(frozen=True)
@@ -144,27 +196,28 @@ class PanelSolver:
         sums = self.row_sums(x)
         return bool(np.all(sums >= self.row_sums.low) and np.all(sums <= self.row_sums.high))
 
-    def optimise(self, weights: FloatArray) -> Pricing | None:
-        """Maximise ``weights @ x`` over feasible panels; None when there is no panel at all."""
+    def optimise(self, weights: FloatArray, exact: bool = True) -> Pricing | None:
+        """Maximise ``weights @ x`` over feasible panels; None when there is no panel at all.
+
+        With ``exact=False`` a fractional LP optimum returns None instead of running the MIP.
+        """
         self.lp.changeColsCost(self.n, self._cols, weights)
-        self.lp.run()
         self.lp_solves += 1
-        if self.lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if not solve(self.lp):
             return None
         values = np.asarray(self.lp.getSolution().col_value, dtype=np.float64)
         bound = float(self.lp.getInfo().objective_function_value)
         x = np.rint(values).astype(np.int64)
         if np.abs(values - x).max(initial=0.0) < 1e-7 and self.feasible(x):
             return Pricing(x, float(weights @ x), bound)
+        if not exact:
+            return None
         mip = self.mip
         mip.changeColsCost(self.n, self._cols, weights)
-        mip.run()
         self.mip_solves += 1
-        if mip.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if not solve(mip, lambda: self.feasible(self.solution(mip))):
             return None
-        x = np.rint(np.asarray(mip.getSolution().col_value, dtype=np.float64)).astype(np.int64)
-        if not self.feasible(x):  # pragma: no cover - would be a HiGHS tolerance problem
-            return None
+        x = self.solution(mip)
         info = mip.getInfo()
         return Pricing(x, float(weights @ x), min(bound, max(float(info.mip_dual_bound), float(weights @ x))))
 
@@ -174,7 +227,9 @@ class PanelSolver:
         h = new_highs()
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.addVars(self.n, np.zeros(self.n), self.sizes.astype(np.float64))
-        h.changeColsIntegrality(self.n, self._cols, np.full(self.n, highspy.HighsVarType.kInteger, dtype=np.uint8))
+        h.changeColsIntegrality(
+            self.n, self._cols, np.full(self.n, highspy.HighsVarType.kInteger, dtype=np.uint8)
+        )
         add_rows(h, self.rows)
         m = len(targets)
         h.addVars(m, np.zeros(m), np.ones(m))
@@ -184,11 +239,14 @@ class PanelSolver:
             h.addRow(-INF, 0.0, 2, np.asarray([flag, cell], dtype=np.int32), np.asarray([1.0, -1.0]))
         h.changeColsCost(m, flags, np.ones(m))
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if not solve(h, lambda: self.feasible(self.solution(h))):
             return None
-        x = np.rint(np.asarray(h.getSolution().col_value[: self.n], dtype=np.float64)).astype(np.int64)
-        return x if self.feasible(x) else None
+        return self.solution(h)
+
+    def solution(self, h: highspy.Highs) -> IntArray:
+        """The first ``n`` column values rounded to integers (the cell counts)."""
+        values = np.asarray(h.getSolution().col_value[: self.n], dtype=np.float64)
+        return np.rint(values).astype(np.int64)
 
     def max_count(self, cell: int) -> int:
         """Largest number of seats ``cell`` can get in any feasible panel (0 = never selectable)."""

@@ -44,7 +44,9 @@ class GreedyDrawer:
         self.high = np.asarray(
             [q.max for q in problem.quotas] + [problem.seats for _ in problem.reservations], dtype=np.int64
         ).reshape(rows)
-        labels = [f"quota:{q.feature}" for q in problem.quotas] + [f"reserved:{i}" for i in range(len(problem.reservations))]
+        labels = [f"quota:{q.feature}" for q in problem.quotas] + [
+            f"reserved:{i}" for i in range(len(problem.reservations))
+        ]
         names = sorted(set(labels))
         self.family = np.asarray([names.index(label) for label in labels], dtype=np.int64)
         self.n_families = len(names)
@@ -54,8 +56,12 @@ class GreedyDrawer:
         self.households = np.asarray([len(g.households) for g in model.groups], dtype=np.int64)
         self.multi = [g.multi for g in model.groups]
 
-    def attempt(self, rng: RandomSource) -> IntArray | None:
-        """One greedy attempt; None if it got stuck."""
+    def attempt(self, rng: RandomSource, chances: FloatArray | None = None) -> IntArray | None:
+        """One greedy attempt; None if it got stuck.
+
+        If ``chances`` is given, each step adds every cell's probability of being picked at that
+        step (Rao-Blackwellisation: same expectation as the pick counts, far less variance).
+        """
         m = self.matrix_t
         left = self.households.copy()
         rem = self.model.sizes.astype(np.int64).copy()
@@ -70,7 +76,10 @@ class GreedyDrawer:
             need = np.maximum(self.low - selected, 0)
             if np.any(need > avail):
                 return None
-            if self.n_families and np.bincount(self.family, need, self.n_families).max() > self.seats - picked:
+            if (
+                self.n_families
+                and np.bincount(self.family, need, self.n_families).max() > self.seats - picked
+            ):
                 return None
             if need.any():
                 ratios = np.where(need > 0, need / np.maximum(avail, 1), -1.0)
@@ -82,6 +91,8 @@ class GreedyDrawer:
             cumulative = np.cumsum(rem[candidates])
             if len(cumulative) == 0 or cumulative[-1] <= 0:
                 return None
+            if chances is not None:
+                chances[candidates] += rem[candidates] / float(cumulative[-1])
             r = rng.randbelow(int(cumulative[-1]))
             cell = int(candidates[int(np.searchsorted(cumulative, r, side="right"))])
             counts[cell] += 1
@@ -110,11 +121,19 @@ class GreedyDrawer:
             rem[cells] = 0
             blocked[cells] = True
 
-    def draw(self, rng: RandomSource, max_attempts: int) -> tuple[IntArray | None, int]:
-        """Retry until an attempt succeeds; returns (counts or None, attempts used)."""
+    def draw(
+        self, rng: RandomSource, max_attempts: int, chances: FloatArray | None = None
+    ) -> tuple[IntArray | None, int]:
+        """Retry until an attempt succeeds; returns (counts or None, attempts used).
+
+        ``chances`` (if given) receives the per-step pick probabilities of the successful attempt.
+        """
         for used in range(1, max_attempts + 1):
-            counts = self.attempt(rng)
+            trial = None if chances is None else np.zeros_like(chances)
+            counts = self.attempt(rng, trial)
             if counts is not None:
+                if chances is not None and trial is not None:
+                    chances += trial
                 return counts, used
         return None, max_attempts
 
@@ -143,16 +162,21 @@ class Estimate:
 def estimate_probabilities(
     model: CellModel, problem: Problem, seed: str, samples: int, max_attempts: int = 100
 ) -> Estimate:
-    """Repeat the greedy draw ``samples`` times (stream purpose ``estimate/<i>``) and average."""
+    """Repeat the greedy draw ``samples`` times (stream purpose ``estimate/<i>``) and average.
+
+    The estimator sums, over the steps of each successful attempt, every cell's chance of being
+    picked at that step, divided by the cell size: unbiased for the pick counts of an attempt and
+    much less noisy than counting picks (a type of one person selected with probability 2 % would
+    otherwise often show 0).  Conditioning on the attempt succeeding adds a bias that is small
+    when attempts rarely fail; ``failed_attempts`` is reported so readers can judge.
+    """
     drawer = GreedyDrawer(model, problem)
-    totals = np.zeros(model.n_cells, dtype=np.int64)
+    chances = np.zeros(model.n_cells, dtype=np.float64)
     done = failed = 0
     for i in range(samples):
-        counts, used = drawer.draw(SeedStream(seed, f"estimate/{i}"), max_attempts)
+        counts, used = drawer.draw(SeedStream(seed, f"estimate/{i}"), max_attempts, chances)
         failed += used - (counts is not None)
-        if counts is not None:
-            totals += counts
-            done += 1
+        done += counts is not None
     if done == 0:
         raise SortitionError("stratified_failed", "the greedy stratified draw never succeeded")
-    return Estimate(totals / (done * model.sizes.astype(np.float64)), done, failed)
+    return Estimate(chances / (done * model.sizes.astype(np.float64)), done, failed)
