@@ -196,11 +196,11 @@ def test_scheme_layouts_follow_the_document() -> None:
     exact = layout_for("cumulative", {"points": 6, "max_per_project": 2, "exact": True}, [("a", 1), ("b", 1)])
     assert [(c.lo, c.hi) for c in exact.constraints] == [(6, 6)]
     ranking = layout_for("ranking", {"max_rank": 2, "min_rank": 2}, [("a", 1), ("b", 1), ("c", 1)])
-    names = ["first_rank", "ranks_in_order", "last_rank", "project_once", "project_once", "project_once",
-             "min_ranks_used"]
+    names = ["first_rank", "ranks_in_order", "last_rank", "min_ranks_used", "project_once", "project_once",
+             "project_once"]  # docs/ballot-schemes.md, ranking constraints 1-5
     assert [c.name for c in ranking.constraints] == names
-    assert [(c.lo, c.hi) for c in ranking.constraints] == [(1, 1), (0, 1), (0, 1), (0, 1), (0, 1), (0, 1), (1, 1)]
-    assert ranking.constraints[-1].weights == (0, 0, 0, 1, 1, 1)
+    assert [(c.lo, c.hi) for c in ranking.constraints] == [(1, 1), (0, 1), (0, 1), (1, 1), (0, 1), (0, 1), (0, 1)]
+    assert ranking.constraints[3].weights == (0, 0, 0, 1, 1, 1)
     results, scores = ranking.read([1, 0, 0, 0, 1, 0], 2)
     assert results["a"] == {"positions": [1, 0], "borda": 2} and scores["b"] == Fraction(1, 4)
     with pytest.raises(SchemeError):
