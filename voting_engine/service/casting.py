@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from voting_engine.core.board import chain_next
@@ -177,12 +177,15 @@ async def _append_once(svc: ServiceContext, election_id: str, stage_id: str, bal
         assert stage.last_chain is not None
         chain = chain_next(b64decode(stage.last_chain, 32), ballot.tracking)
         leaf = leaf_data(position, ballot.tracking, ballot.signature)
-        for key in ballot.ciphertext_keys():
-            session.add(
-                BoardCiphertext(
-                    election_id=election_id, digest=b64encode(sha256(key)), stage_id=stage_id, position=position
-                )
-            )
+        # Core inserts: one statement for all ciphertext digests, none of the ORM's per-object work
+        await session.execute(
+            insert(BoardCiphertext),
+            [
+                {"election_id": election_id, "digest": b64encode(sha256(key)), "stage_id": stage_id,
+                 "position": position}
+                for key in ballot.ciphertext_keys()
+            ],
+        )
         if cache.log.size != position:
             svc.stages.pop((election_id, stage_id), None)
             raise ServiceError("board_out_of_sync", "the board cache was out of sync; please retry", 503)
@@ -207,8 +210,8 @@ async def _append_once(svc: ServiceContext, election_id: str, stage_id: str, bal
         }
         digest = hash_elements(RECEIPT_TAG, canonical_json(receipt))
         receipt["server_signature"] = b64encode(key_.sign(digest).signature)
-        session.add(
-            BoardEntryRow(
+        await session.execute(
+            insert(BoardEntryRow).values(
                 election_id=election_id,
                 stage_id=stage_id,
                 position=position,
