@@ -30,17 +30,17 @@ def test_cli_end_to_end(tmp_path: Path) -> None:
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}"
-        admin = cli("admin", "token", "--database", db, "--role", "admin", "--name", "office")
-        registrar = cli("admin", "token", "--database", db, "--role", "registrar", "--name", "registrar")
-        trustees = [cli("admin", "token", "--database", db, "--role", "trustee", "--name", f"t{i}",
-                        "--trustee-index", str(i)) for i in range(1, 6)]
-        for _ in range(100):
+        for _ in range(200):  # wait until the server has created its schema and answers
             try:
-                cli("admin", "status", "x", "--server", url, "--token", admin)
+                cli("admin", "status", "x", "--server", url, "--token", "none")
             except AssertionError as exc:
                 if "not_found" in str(exc):
                     break
             time.sleep(0.1)
+        admin = cli("admin", "token", "--database", db, "--role", "admin", "--name", "office")
+        registrar = cli("admin", "token", "--database", db, "--role", "registrar", "--name", "registrar")
+        trustees = [cli("admin", "token", "--database", db, "--role", "trustee", "--name", f"t{i}",
+                        "--trustee-index", str(i)) for i in range(1, 6)]
         created = cli("admin", "create", "examples/election.yaml", "--server", url, "--token", admin)
         assert "gyeonggi-pb-2026" in created
         for step in ("init", "shares", "finalize"):
