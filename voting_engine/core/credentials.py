@@ -69,35 +69,53 @@ def normalize_code(text: str) -> str:
     return "".join(out)
 
 
-def parse_code(text: str) -> str:
-    """Validate typed text; return the canonical 27-symbol code (body + check, no separators)."""
+def parse_checked(text: str, body_length: int, what: str = "credential code") -> str:
+    """Normalise and validate a Crockford code of ``body_length`` symbols plus one check symbol.
+
+    Shared by credential codes and invitation codes; raises ``CredentialCodeError``.
+    """
     if not isinstance(text, str):
-        raise CredentialCodeError("bad_type", "the credential code must be text")
+        raise CredentialCodeError("bad_type", f"the {what} must be text")
     code = normalize_code(text)
     for position, symbol in enumerate(code):
         if symbol not in _VALUE:
             raise CredentialCodeError("bad_character", f"character {position + 1} ({symbol!r}) is not allowed")
-    if len(code) != CODE_LENGTH:
-        raise CredentialCodeError("bad_length", f"expected {CODE_LENGTH} characters, got {len(code)}")
-    for position, symbol in enumerate(code[:BODY_LENGTH]):
+    if len(code) != body_length + 1:
+        raise CredentialCodeError("bad_length", f"expected {body_length + 1} characters, got {len(code)}")
+    for position, symbol in enumerate(code[:body_length]):
         if _VALUE[symbol] >= len(ALPHABET):
             raise CredentialCodeError(
                 "bad_character", f"character {position + 1} ({symbol!r}) may only be the last character"
             )
-    if check_symbol(code[:BODY_LENGTH]) != code[BODY_LENGTH]:
+    if check_symbol(code[:body_length]) != code[body_length]:
         raise CredentialCodeError("bad_check", "the code contains a typo (check character mismatch)")
     return code
 
 
-def format_code(code: str) -> str:
-    """Grouped display form ``XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XC`` of a valid code."""
-    canonical = parse_code(code)
+def group_symbols(code: str, groups: tuple[int, ...]) -> str:
+    """``code`` split into hyphen-joined groups of the given sizes."""
     parts: list[str] = []
     start = 0
-    for size in GROUPS:
-        parts.append(canonical[start : start + size])
+    for size in groups:
+        parts.append(code[start : start + size])
         start += size
     return "-".join(parts)
+
+
+def checked_body(value: int, body_length: int) -> str:
+    """The ``body_length`` base-32 symbols of ``value`` (most significant first) plus the check symbol."""
+    body = "".join(ALPHABET[(value >> (5 * (body_length - 1 - i))) & 31] for i in range(body_length))
+    return body + check_symbol(body)
+
+
+def parse_code(text: str) -> str:
+    """Validate typed text; return the canonical 27-symbol code (body + check, no separators)."""
+    return parse_checked(text, BODY_LENGTH)
+
+
+def format_code(code: str) -> str:
+    """Grouped display form ``XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XC`` of a valid code."""
+    return group_symbols(parse_code(code), GROUPS)
 
 
 def code_from_random(random: bytes) -> str:
@@ -105,8 +123,7 @@ def code_from_random(random: bytes) -> str:
     if len(random) != RANDOM_BYTES:
         raise ValueError(f"expected {RANDOM_BYTES} random bytes, got {len(random)}")
     value = int.from_bytes(random, "big") >> (8 * RANDOM_BYTES - ENTROPY_BITS)
-    body = "".join(ALPHABET[(value >> (5 * (BODY_LENGTH - 1 - i))) & 31] for i in range(BODY_LENGTH))
-    return format_code(body + check_symbol(body))
+    return format_code(checked_body(value, BODY_LENGTH))
 
 
 def generate_code(random_bytes: Callable[[int], bytes] | None = None) -> str:

@@ -20,7 +20,12 @@ from typing import Protocol
 
 import nacl.utils
 
-from voting_engine.core.credentials import ALPHABET, CHECK_ALPHABET, check_symbol, normalize_code
+from voting_engine.core.credentials import (
+    CredentialCodeError,
+    checked_body,
+    group_symbols,
+    parse_checked,
+)
 from voting_engine.core.encoding import b64encode
 from voting_engine.core.hashing import hash_elements
 
@@ -34,7 +39,6 @@ GROUPS = (4, 4, 4, 5)
 EVIDENCE_FIELD = "invitation_code"
 MAX_BATCH = 1_000_000
 
-_VALUE = {symbol: value for value, symbol in enumerate(CHECK_ALPHABET)}
 
 
 class InvitationError(ValueError):
@@ -48,40 +52,22 @@ class InvitationError(ValueError):
 
 def parse_invitation(text: str) -> str:
     """Validate typed text; return the canonical 17-symbol code (same rules as credential codes)."""
-    if not isinstance(text, str):
-        raise InvitationError("bad_type", "the invitation code must be text")
-    code = normalize_code(text)
-    for position, symbol in enumerate(code):
-        if symbol not in _VALUE:
-            raise InvitationError("bad_character", f"character {position + 1} ({symbol!r}) is not allowed")
-    if len(code) != CODE_LENGTH:
-        raise InvitationError("bad_length", f"expected {CODE_LENGTH} characters, got {len(code)}")
-    for position, symbol in enumerate(code[:BODY_LENGTH]):
-        if _VALUE[symbol] >= len(ALPHABET):
-            raise InvitationError("bad_character", f"character {position + 1} ({symbol!r}) may only be last")
-    if check_symbol(code[:BODY_LENGTH]) != code[BODY_LENGTH]:
-        raise InvitationError("bad_check", "the code contains a typo (check character mismatch)")
-    return code
+    try:
+        return parse_checked(text, BODY_LENGTH, "invitation code")
+    except CredentialCodeError as exc:
+        raise InvitationError(exc.code, exc.message) from exc
 
 
 def format_invitation(code: str) -> str:
     """Grouped display form ``XXXX-XXXX-XXXX-XXXXC`` of a valid code."""
-    canonical = parse_invitation(code)
-    parts: list[str] = []
-    start = 0
-    for size in GROUPS:
-        parts.append(canonical[start : start + size])
-        start += size
-    return "-".join(parts)
+    return group_symbols(parse_invitation(code), GROUPS)
 
 
 def invitation_from_random(random: bytes) -> str:
     """Formatted code whose body is the 80 bits of ``random`` (10 bytes), most significant first."""
     if len(random) != RANDOM_BYTES:
         raise ValueError(f"expected {RANDOM_BYTES} random bytes, got {len(random)}")
-    value = int.from_bytes(random, "big")
-    body = "".join(ALPHABET[(value >> (5 * (BODY_LENGTH - 1 - i))) & 31] for i in range(BODY_LENGTH))
-    return format_invitation(body + check_symbol(body))
+    return format_invitation(checked_body(int.from_bytes(random, "big"), BODY_LENGTH))
 
 
 def generate_invitations(count: int, random_bytes: Callable[[int], bytes] | None = None) -> list[str]:
