@@ -34,7 +34,7 @@ from voting_engine.domain.bulletin import StageBoard
 from voting_engine.domain.counting import GroupCount, count_board
 from voting_engine.domain.errors import BallotRejected
 from voting_engine.domain.manifest import Manifest, load_manifest, scheme_for, stage_definition, stage_hash
-from voting_engine.domain.ranking import parse_fraction, ranking_table, resolve_candidates
+from voting_engine.domain.ranking import final_ranking, parse_fraction, ranking_table, resolve_candidates
 from voting_engine.domain.tally import dlog_bound, encrypted_tally, read_results, tally_labels
 from voting_engine.record.writer import RecordWriter, audit_chain
 
@@ -203,16 +203,11 @@ class ElectionRun:
         return state.tally
 
     def final_ranking(self) -> dict[str, Any]:
-        sources = self.manifest.data.get("final_ranking", {}).get("sources", [])
-        group_scores: dict[str, Any] = {}
-        for src in sources:
-            tally = self.stages[src["stage"]].tally["groups"].get(src["group"], {})
-            if tally.get("ballots"):
-                group_scores[src["group"]] = {p: parse_fraction(s) for p, s in tally["scores"].items()}
-        costs = {pid: int(p["cost"]) for pid, p in self.manifest.projects.items()}
-        used = {g: w for g, w in self.manifest.weights.items() if g in group_scores}
-        table = ranking_table(group_scores, self.manifest.weights, costs, self.manifest.budget)
-        return {"weights": used, "budget": self.manifest.budget, **table}
+        manifest = self.manifest
+        costs = {pid: int(p["cost"]) for pid, p in manifest.projects.items()}
+        return final_ranking(manifest.data.get("final_ranking", {}).get("sources", []),
+                             {sid: st.tally for sid, st in self.stages.items() if st.tally},
+                             manifest.weights, costs, manifest.budget)
 
     # -- the record -------------------------------------------------------------------------
     def write_record(self, out: Path) -> Path:

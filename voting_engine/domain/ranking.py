@@ -89,3 +89,24 @@ def resolve_candidates(rule: Mapping[str, Any], all_projects: Sequence[str], ear
     if kind == "selected":
         return list(table["selected"])
     raise ValueError(f"unknown candidate rule {kind!r}")
+
+
+def final_ranking(
+    sources: Sequence[Mapping[str, str]],
+    tallies: Mapping[str, Mapping[str, Any]],
+    weights: Mapping[str, int],
+    costs: Mapping[str, int],
+    budget: int,
+) -> dict[str, Any]:
+    """The weighted final ranking over the manifest's sources (``docs/election-record.md`` §7).
+
+    ``tallies`` maps each tallied stage to its tally (``{"groups": {group: {ballots, scores}}}``);
+    a source whose stage is not tallied, or whose group has no counted ballot, is left out.
+    """
+    group_scores: dict[str, dict[str, Fraction]] = {}
+    for src in sources:
+        entry = tallies.get(src["stage"], {}).get("groups", {}).get(src["group"], {})
+        if entry.get("ballots"):
+            group_scores[src["group"]] = {p: parse_fraction(s) for p, s in entry["scores"].items()}
+    used = {g: w for g, w in weights.items() if g in group_scores}
+    return {"weights": used, "budget": budget, **ranking_table(group_scores, weights, costs, budget)}

@@ -25,7 +25,7 @@ from voting_engine.core.threshold import (
     verify_partial_decryption,
 )
 from voting_engine.domain.counting import count_board
-from voting_engine.domain.ranking import parse_fraction, ranking_table
+from voting_engine.domain.ranking import final_ranking, parse_fraction, ranking_table
 from voting_engine.domain.tally import dlog_bound, read_results, tally_labels
 from voting_engine.service.context import ServiceContext, StageCache, dumps
 from voting_engine.service.errors import ServiceError, conflict
@@ -207,19 +207,9 @@ async def final_results(svc: ServiceContext, election_id: str) -> dict[str, Any]
         if stage.table_json:
             table = json.loads(stage.table_json)
             out["stages"][sid] = {"ranking": table["ranking"], "selected": table["selected"]}
-    group_scores: dict[str, Any] = {}
-    for src in manifest.data.get("final_ranking", {}).get("sources", []):
-        source = stages.get(src["stage"])
-        if source is None or not source.tally_json or source.status != "tallied":
-            continue
-        entry = json.loads(source.tally_json)["groups"].get(src["group"], {})
-        if entry.get("ballots"):
-            group_scores[src["group"]] = {p: parse_fraction(s) for p, s in entry["scores"].items()}
+    tallied = {sid: json.loads(st.tally_json) for sid, st in stages.items()
+               if st.status == "tallied" and st.tally_json}
     costs = {pid: int(p["cost"]) for pid, p in manifest.projects.items()}
-    used = {g: w for g, w in manifest.weights.items() if g in group_scores}
-    out["final"] = {
-        "weights": used,
-        "budget": manifest.budget,
-        **ranking_table(group_scores, manifest.weights, costs, manifest.budget),
-    }
+    out["final"] = final_ranking(manifest.data.get("final_ranking", {}).get("sources", []), tallied,
+                                 manifest.weights, costs, manifest.budget)
     return out
