@@ -1,5 +1,6 @@
 """Storage adapter: SQLAlchemy 2 (async) models and the database engine.
 
-SQLite through aiosqlite is the embedded default; PostgreSQL through asyncpg is for production.
+SQLite (on the event loop's thread, ``sqlite_inline``) is the embedded default; PostgreSQL through
+asyncpg is for production.
 Schema changes go through Alembic migrations (``voting_engine/storage/migrations``).
 """
