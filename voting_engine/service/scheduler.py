@@ -1,4 +1,4 @@
-"""Closing stages whose voting window has ended, so that no administrator has to be awake for it."""
+"""Closing stages whose voting window has ended (no administrator has to be awake for it); housekeeping."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from voting_engine.service.admin import close_stage
 from voting_engine.service.context import ServiceContext
 from voting_engine.service.errors import ServiceError
+from voting_engine.service.sessions import forget_spent_challenges
 from voting_engine.service.tally import prepare_tally
 from voting_engine.storage.models import Election, Stage
 
@@ -43,6 +44,7 @@ async def run_scheduler(svc: ServiceContext, interval: float = 15.0) -> None:
     while True:
         try:
             await close_expired_stages(svc)
+            await forget_spent_challenges(svc)
         except Exception:  # keep the loop alive; the next round retries
             log.exception("scheduler round failed")
         await asyncio.sleep(interval)

@@ -1,16 +1,20 @@
 """Voter sign-in: the device signs a fresh server challenge with the credential key.
 
 The secret code never reaches the server; a session token is bound to the public credential
-that signed the challenge, and only its hash is stored.
+that signed the challenge, and only its hash is stored.  Challenges are stateless (expiry and MAC
+inside the nonce); a spent nonce is recorded so it cannot be replayed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 
 from voting_engine.core.credentials import verify_challenge
 from voting_engine.core.encoding import EncodingError, b64decode, b64encode
@@ -22,16 +26,36 @@ from voting_engine.storage.models import Challenge, Credential, VoterSession
 CHALLENGE_TTL = timedelta(minutes=5)
 SESSION_TTL = timedelta(hours=2)
 SESSION_CACHE = timedelta(seconds=30)
+CHALLENGE_KEY_TAG = b"pbvote/signin-challenge-key/v1"
+_RANDOM, _EXPIRY, _MAC = 12, 4, 16  # a challenge nonce: random ‖ expiry (uint32 seconds) ‖ MAC, 32 bytes
+
+
+def _challenge_mac(board_seed: bytes, election_id: str, body: bytes) -> bytes:
+    """A MAC under a key derived from the election's board secret, shared by every server process."""
+    key = hmac.new(board_seed, CHALLENGE_KEY_TAG, hashlib.sha256).digest()
+    return hmac.new(key, election_id.encode() + b"\x00" + body, hashlib.sha256).digest()[:_MAC]
 
 
 async def new_challenge(svc: ServiceContext, election_id: str) -> dict[str, Any]:
-    nonce = secrets.token_bytes(32)
-    async with svc.writer() as session:
-        await svc.election(session, election_id)
-        now = svc.clock()
-        await session.execute(delete(Challenge).where(Challenge.expires_at < now))
-        session.add(Challenge(nonce=b64encode(nonce), election_id=election_id, expires_at=now + CHALLENGE_TTL))
+    """A fresh nonce that the server can recognise later without having stored it.
+
+    The nonce carries its expiry and a MAC, so asking for a challenge writes nothing (a flood of
+    challenge requests cannot grow a table); a nonce is recorded only when a sign-in spends it.
+    """
+    async with svc.factory() as session:
+        seed = bytes(await svc.board_key(session, election_id))
+    expiry = int((svc.clock() + CHALLENGE_TTL).timestamp())
+    body = secrets.token_bytes(_RANDOM) + expiry.to_bytes(_EXPIRY, "big")
+    nonce = body + _challenge_mac(seed, election_id, body)
     return {"nonce": b64encode(nonce), "expires_in": int(CHALLENGE_TTL.total_seconds())}
+
+
+def _issued_until(seed: bytes, election_id: str, nonce: bytes) -> datetime | None:
+    """The expiry of a nonce this election's server issued, or None for any other bytes."""
+    body, mac = nonce[: _RANDOM + _EXPIRY], nonce[_RANDOM + _EXPIRY :]
+    if len(nonce) != _RANDOM + _EXPIRY + _MAC or not hmac.compare_digest(mac, _challenge_mac(seed, election_id, body)):
+        return None
+    return datetime.fromtimestamp(int.from_bytes(body[_RANDOM:], "big"), UTC)
 
 
 async def sign_in(svc: ServiceContext, election_id: str, credential: str, nonce: str, signature: str) -> dict[str, Any]:
@@ -41,34 +65,44 @@ async def sign_in(svc: ServiceContext, election_id: str, credential: str, nonce:
         sig = b64decode(signature, 64)
     except (EncodingError, TypeError) as exc:
         raise ServiceError("schema", f"credential, nonce and signature must be base64url: {exc}") from exc
-    async with svc.writer() as session:
-        challenge = await session.get(Challenge, nonce)
-        now = svc.clock()
-        if challenge is None or challenge.used or challenge.election_id != election_id or challenge.expires_at < now:
-            raise ServiceError("bad_challenge", "unknown, used or expired challenge; ask for a new one", 401)
-        challenge.used = True
-        cred = await session.get(Credential, (election_id, credential))
-        if cred is None:
-            raise ServiceError("unknown_credential", "this credential is not on any roll of the election", 403)
-        if cred.revoked:
-            raise ServiceError("revoked", "the credential has been revoked", 403)
-        if not verify_challenge(public, nonce_bytes, election_id, sig):
-            raise ServiceError("bad_signature", "the challenge signature does not verify", 401)
-        token = secrets.token_urlsafe(32)
-        session.add(
-            VoterSession(
-                token_hash=b64encode(sha256(token.encode())),
-                election_id=election_id,
-                credential=credential,
-                expires_at=now + SESSION_TTL,
+    bad_challenge = ServiceError("bad_challenge", "unknown, used or expired challenge; ask for a new one", 401)
+    try:
+        async with svc.writer() as session:
+            expires = _issued_until(bytes(await svc.board_key(session, election_id)), election_id, nonce_bytes)
+            now = svc.clock()
+            if expires is None or expires < now or await session.get(Challenge, nonce) is not None:
+                raise bad_challenge
+            session.add(Challenge(nonce=nonce, election_id=election_id, expires_at=expires, used=True))
+            cred = await session.get(Credential, (election_id, credential))
+            if cred is None:
+                raise ServiceError("unknown_credential", "this credential is not on any roll of the election", 403)
+            if cred.revoked:
+                raise ServiceError("revoked", "the credential has been revoked", 403)
+            if not verify_challenge(public, nonce_bytes, election_id, sig):
+                raise ServiceError("bad_signature", "the challenge signature does not verify", 401)
+            token = secrets.token_urlsafe(32)
+            session.add(
+                VoterSession(
+                    token_hash=b64encode(sha256(token.encode())),
+                    election_id=election_id,
+                    credential=credential,
+                    expires_at=now + SESSION_TTL,
+                )
             )
-        )
-        return {
-            "token": token,
-            "group": cred.group,
-            "credential": credential,
-            "expires_in": int(SESSION_TTL.total_seconds()),
-        }
+    except IntegrityError as exc:  # another process spent the same nonce at the same moment
+        raise bad_challenge from exc
+    return {
+        "token": token,
+        "group": cred.group,
+        "credential": credential,
+        "expires_in": int(SESSION_TTL.total_seconds()),
+    }
+
+
+async def forget_spent_challenges(svc: ServiceContext) -> None:
+    """Spent nonces only need remembering until they expire (the scheduler calls this)."""
+    async with svc.writer() as session:
+        await session.execute(delete(Challenge).where(Challenge.expires_at < svc.clock()))
 
 
 async def session_credential(svc: ServiceContext, election_id: str, token: str | None) -> str:
