@@ -4,4 +4,5 @@ import sys
 
 from voting_engine.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes are spawned and import this module again
+    sys.exit(main())

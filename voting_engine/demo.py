@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import random
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -21,11 +22,11 @@ from typing import Any
 
 from ballot_schemes.sampling import random_choice
 from voting_engine.client import ApiError, VoterDevice
-from voting_engine.core.credentials import derive_signing_key, generate_code
-from voting_engine.core.encoding import b64encode
+from voting_engine.core.credentials import generate_code
+from voting_engine.crowd import CastJob, QuizJob, SignInJob, cast_chunk, chunks, quiz_chunk, run_jobs, sign_in_chunk
 from voting_engine.demo_data import demo_manifest
 from voting_engine.domain.manifest import scheme_for
-from voting_engine.orchestration import Orchestra, gather_limited, start_election
+from voting_engine.orchestration import Orchestra, start_election
 from voting_engine.service.record_export import export_record
 from voting_engine.trustee.vault import INTERACTIVE, KdfLimits
 
@@ -72,14 +73,13 @@ async def run_demo(out: Path, committee: int, public: int, seed: int, workers: i
               f"{manifest['budget'] / 1e6:,.0f}M KRW, stages: {', '.join(s['id'] for s in manifest['stages'])}")
         ceremony = await api.get(f"{orchestra.prefix}/ceremony")
         print(f"Key ceremony complete (3 of 5): joint key {ceremony['joint_public_key'][:16]}…")
-        codes = await _enrol(orchestra, committee, public, rng)
-        devices = {g: [VoterDevice(api, election_id, c) for c in cs] for g, cs in codes.items()}
-        everyone = devices["committee"] + devices["public"]
-        await gather_limited(everyone, lambda d: d.sign_in(), "sign in")
-        await _school(everyone, modules, min_seconds, rng)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawned, not forked: a child must not inherit the running event loop or open database handles
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            voters = await _enrol(orchestra, pool, committee, public, modules, rng)
+            await asyncio.sleep(min_seconds + 0.5)  # budget school's minimum time, once for everyone
+            await _school(orchestra, pool, voters, modules, rng)
             for spec in manifest["stages"]:
-                await _stage(orchestra, pool, spec, devices, rng)
+                await _stage(orchestra, pool, spec, voters, rng)
         results = await api.get(f"{orchestra.prefix}/results")
         await export_record(orchestra.server.service, election_id, out)
     finally:
@@ -88,76 +88,83 @@ async def run_demo(out: Path, committee: int, public: int, seed: int, workers: i
     return dict(results)
 
 
-async def _enrol(orchestra: Orchestra, committee: int, public: int, rng: random.Random) -> dict[str, list[str]]:
+async def _enrol(orchestra: Orchestra, pool: ProcessPoolExecutor, committee: int, public: int,
+                 modules: list[dict[str, Any]], rng: random.Random) -> dict[str, list[tuple[str, str]]]:
+    """Issue committee credentials, let the public self-register, sign everyone in and open budget school.
+
+    Returns ``(secret code, session token)`` per voter and group; the codes stay with the simulated devices.
+    """
     lines = ["person_id,group,region,age_band,gender"]
     for i in range(committee):
         lines.append(f"C{i:05d},committee,{rng.choice(REGIONS)},{rng.choice(AGE_BANDS)},{rng.choice('FM')}")
     committee_codes = await orchestra.issue("\n".join(lines) + "\n", "committee")
-    api = orchestra.api
-    invitations = (await api.post(orchestra.prefix + "/invitations", {"group": "public", "count": public}))
-    public_codes = [generate_code() for _ in range(public)]
-
-    async def register(pair: tuple[str, str]) -> None:
-        invitation, code = pair
-        public_key = b64encode(bytes(derive_signing_key(code).verify_key))
-        await api.post(orchestra.prefix + "/register", {"invitation": invitation, "credential": public_key})
-
-    pairs = list(zip(invitations["invitations"], public_codes, strict=True))
-    await gather_limited(pairs, register, "public self-registration")
-    print(f"Roll: {committee} committee credentials issued; {public} members of the public registered")
-    return {"committee": committee_codes, "public": public_codes}
+    invitations = await orchestra.api.post(orchestra.prefix + "/invitations", {"group": "public", "count": public})
+    public_voters = [(generate_code(), invitation) for invitation in invitations["invitations"]]
+    everyone: list[tuple[str, str | None]] = [(code, None) for code in committee_codes] + public_voters
+    module_ids = tuple(str(m["id"]) for m in modules)
+    jobs = [SignInJob(orchestra.server.url, orchestra.election_id, chunk, module_ids) for chunk in chunks(everyone)]
+    tokens = [t for part in await run_jobs(pool, sign_in_chunk, jobs, [len(j.voters) for j in jobs],
+                                           "register, sign in, open budget school") for t in part]
+    print(f"Roll: {committee} committee credentials issued; {public} members of the public registered; "
+          f"{len(tokens)} voters signed in by signing a challenge")
+    pairs = [(code, token) for (code, _), token in zip(everyone, tokens, strict=True)]
+    return {"committee": pairs[:committee], "public": pairs[committee:]}
 
 
-async def _school(devices: list[VoterDevice], modules: list[dict[str, Any]], min_seconds: int,
-                  rng: random.Random) -> None:
-    for module in modules:
-        module_id = str(module["id"])
-
-        async def begin(device: VoterDevice, mid: str = module_id) -> Any:
-            return await device.start_module(mid)
-
-        await gather_limited(devices, begin, f"start {module_id}")
-    await asyncio.sleep(min_seconds + 0.5)
-    failed_first = 0
-    for module in modules:
-        async def attempt(device: VoterDevice, m: dict[str, Any] = module) -> bool:
-            if rng.random() < 0.1:
-                result = await device.answer_quiz(m["id"], _answers(m, False))
-                assert not result["result"]["passed"]
-                result = await device.answer_quiz(m["id"], _answers(m, True))
-                assert result["result"]["passed"]
-                return True
-            result = await device.answer_quiz(m["id"], _answers(m, True))
-            assert result["result"]["passed"]
-            return False
-
-        failed_first += sum(await gather_limited(devices, attempt, f"quiz {module['id']}"))
-    print(f"Budget school: {len(devices)} voters passed {len(modules)} modules ({failed_first} failed a quiz first)")
+async def _school(orchestra: Orchestra, pool: ProcessPoolExecutor, voters: dict[str, list[tuple[str, str]]],
+                  modules: list[dict[str, Any]], rng: random.Random) -> None:
+    """Every voter answers each quiz; about one in ten fails a quiz first and retries."""
+    everyone = voters["committee"] + voters["public"]
+    plans = []
+    for _ in everyone:
+        plan = []
+        for module in modules:
+            right = _answers(module, True)
+            attempts = (_answers(module, False), right) if rng.random() < 0.1 else (right,)
+            plan.append((str(module["id"]), attempts))
+        plans.append(tuple(plan))
+    jobs = [QuizJob(orchestra.server.url, orchestra.election_id, vs, ps)
+            for vs, ps in zip(chunks(everyone), chunks(plans), strict=True)]
+    failed_first = sum(await run_jobs(pool, quiz_chunk, jobs, [len(j.voters) for j in jobs], "budget school quizzes"))
+    print(f"Budget school: {len(everyone)} voters passed {len(modules)} modules ({failed_first} failed a quiz first)")
 
 
 async def _stage(orchestra: Orchestra, pool: ProcessPoolExecutor, spec: dict[str, Any],
-                 devices: dict[str, list[VoterDevice]], rng: random.Random) -> None:
+                 voters: dict[str, list[tuple[str, str]]], rng: random.Random) -> None:
     api, prefix = orchestra.api, f"{orchestra.prefix}/stages/{spec['id']}"
-    opened = await api.post(prefix + "/open")
-    scheme = scheme_for(opened["definition"])
-    voters = [d for g in spec["groups"] for d in devices[g]]
-    choices = [random_choice(scheme, rng) for _ in voters]
+    await api.post(prefix + "/open")
+    info = await api.get(prefix)
+    scheme = scheme_for(info["definition"])
+    head = (json.dumps(info["definition"]), orchestra.election_id, info["manifest_hash"], info["joint_public_key"],
+            info["stage_hash"])
+    stage_voters = [v for g in spec["groups"] for v in voters[g]]
+    ballots = [(code, token, json.dumps(random_choice(scheme, rng))) for code, token in stage_voters]
+    jobs = [CastJob(orchestra.server.url, orchestra.election_id, spec["id"], head, chunk) for chunk in chunks(ballots)]
     started = time.perf_counter()
-    receipts = await orchestra.cast_all(pool, spec["id"], voters, choices, f"{spec['id']}: encrypt and cast")
+    cast = sum(await run_jobs(pool, cast_chunk, jobs, [len(j.voters) for j in jobs],
+                              f"{spec['id']}: encrypt and cast"))
     elapsed = time.perf_counter() - started
-    for device in voters[:3]:  # a few voters change their minds (the stage's re-vote policy decides)
+    devices = [_device(orchestra, code, token) for code, token in stage_voters[:3] + stage_voters[-1:]]
+    for device in devices[:3]:  # a few voters change their minds (the stage's re-vote policy decides)
         try:
             await device.vote(spec["id"], random_choice(scheme, rng))
         except ApiError as exc:
             if exc.code != "already_voted":
                 raise
-    auditor = voters[-1]
+    auditor = devices[-1]
     envelope, opening = await auditor.seal(spec["id"], random_choice(scheme, rng))
     await auditor.audit(spec["id"], envelope, opening)
     tally = await orchestra.close_and_tally(spec["id"])
     counted = {g: t["ballots"] for g, t in tally["groups"].items()}
-    print(f"{spec['id']}: {len(receipts)} ballots cast over HTTP in {elapsed:.1f} s "
-          f"({len(receipts) / max(elapsed, 1e-9):.0f}/s), 1 audited; counted {counted}; decrypted by trustees 1, 3, 5")
+    print(f"{spec['id']}: {cast} ballots encrypted by voter devices and cast over HTTP in {elapsed:.1f} s "
+          f"({cast / max(elapsed, 1e-9):.0f}/s), 3 re-votes, 1 audited; counted {counted}; "
+          "decrypted by trustees 1, 3, 5")
+
+
+def _device(orchestra: Orchestra, code: str, token: str) -> VoterDevice:
+    device = VoterDevice(orchestra.api, orchestra.election_id, code)
+    device.token = token
+    return device
 
 
 def _print_results(manifest: dict[str, Any], final: dict[str, Any], elapsed: float, out: Path) -> None:
