@@ -9,13 +9,15 @@ coroutine interface but runs the sqlite3 call directly, so SQLAlchemy's own aios
 (``AsyncAdapt_aiosqlite_dbapi``) drives it unchanged.  URL: ``sqlite+pbinline:///path.db``.
 
 What it costs: a call blocks the loop while SQLite works, which is what the work is (no await can
-overlap with it on one core anyway).  Writers in this process queue on an asyncio lock before
+overlap with it on one core anyway); only ``COMMIT``, which waits for the disk (``synchronous=FULL``
+fsyncs the WAL), goes to a thread so the loop serves other requests meanwhile.  Writers in this process queue on an asyncio lock before
 ``BEGIN IMMEDIATE`` (``voting_engine.storage.db.transaction``), so the busy handler only ever
 waits for a writer in *another* process; several server processes belong on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -129,7 +131,9 @@ class Connection:
         return Cursor(self._live().cursor())
 
     async def commit(self) -> None:
-        self._live().commit()
+        conn = self._live()
+        if conn.in_transaction:  # the fsync of a durable commit runs off the loop; nothing else waits on it
+            await asyncio.get_running_loop().run_in_executor(None, conn.commit)
 
     async def rollback(self) -> None:
         self._live().rollback()
