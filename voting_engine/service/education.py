@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from voting_engine.education import (
     EducationError,
@@ -23,6 +25,7 @@ from voting_engine.service.context import ServiceContext, dumps
 from voting_engine.service.errors import ServiceError, not_found
 from voting_engine.storage.models import Credential, EducationModuleRow, EducationProgressRow
 
+T = TypeVar("T")
 EDUCATION_STATUS = {"quiz_too_early": 409, "not_started": 409, "no_attempts_left": 409, "already_passed": 409}
 
 
@@ -45,24 +48,44 @@ async def _module(session: Any, election_id: str, module_id: str, svc: ServiceCo
     return module
 
 
-async def _progress(session: Any, election_id: str, credential: str, module_id: str) -> tuple[Any, ModuleProgress]:
-    row = await session.get(EducationProgressRow, (election_id, credential, module_id))
-    return row, (ModuleProgress() if row is None else progress_from_json(json.loads(row.body)))
+def _key(election_id: str, credential: str, module_id: str) -> Any:
+    return and_(
+        EducationProgressRow.election_id == election_id,
+        EducationProgressRow.credential == credential,
+        EducationProgressRow.module_id == module_id,
+    )
 
 
-def _store(session: Any, row: Any, election_id: str, credential: str, module_id: str, p: ModuleProgress) -> None:
-    if row is None:
-        session.add(
-            EducationProgressRow(
-                election_id=election_id,
-                credential=credential,
-                module_id=module_id,
-                body=dumps(p.to_json()),
-                passed=p.passed,
-            )
-        )
+async def _progress(session: Any, election_id: str, credential: str, module_id: str) -> tuple[bool, ModuleProgress]:
+    """(stored yet?, progress): one indexed read of the row's JSON body."""
+    body = (
+        await session.execute(select(EducationProgressRow.body).where(_key(election_id, credential, module_id)))
+    ).scalar_one_or_none()
+    return body is not None, (ModuleProgress() if body is None else progress_from_json(json.loads(body)))
+
+
+async def _store(session: Any, stored: bool, election_id: str, credential: str, module_id: str,
+                 p: ModuleProgress) -> None:
+    values = {"body": dumps(p.to_json()), "passed": p.passed}
+    if stored:
+        where = _key(election_id, credential, module_id)
+        await session.execute(update(EducationProgressRow).where(where).values(values))
     else:
-        row.body, row.passed = dumps(p.to_json()), p.passed
+        await session.execute(
+            insert(EducationProgressRow).values(election_id=election_id, credential=credential, module_id=module_id,
+                                                **values)
+        )
+
+
+async def _once_more_on_conflict(step: Callable[[], Awaitable[T]]) -> T:
+    """Two first requests for one (credential, module) on PostgreSQL may both insert: the loser re-reads."""
+    try:
+        return await step()
+    except IntegrityError:
+        try:
+            return await step()
+        except IntegrityError as exc:
+            raise ServiceError("conflict", "a concurrent request changed this progress; retry", 409) from exc
 
 
 async def missing_for_stage(session: Any, election_id: str, credential: str, required: list[str]) -> list[str]:
@@ -106,12 +129,17 @@ async def progress_of(svc: ServiceContext, election_id: str, credential: str) ->
 
 
 async def start_module(svc: ServiceContext, election_id: str, credential: str, module_id: str) -> dict[str, Any]:
-    async with svc.writer() as session:
+    async with svc.factory() as session:
         await _module(session, election_id, module_id, svc)
-        row, progress = await _progress(session, election_id, credential, module_id)
-        new = start(progress, svc.clock())
-        _store(session, row, election_id, credential, module_id, new)
-        return new.to_json()
+
+    async def step() -> dict[str, Any]:
+        async with svc.writer() as session:
+            stored, progress = await _progress(session, election_id, credential, module_id)
+            new = start(progress, svc.clock())
+            await _store(session, stored, election_id, credential, module_id, new)
+            return new.to_json()
+
+    return await _once_more_on_conflict(step)
 
 
 async def answer_quiz(
@@ -119,15 +147,20 @@ async def answer_quiz(
 ) -> dict[str, Any]:
     if not isinstance(answers, dict) or not all(isinstance(v, list) for v in answers.values()):
         raise ServiceError("bad_answers", "answers map each question id to a list of choice ids")
-    async with svc.writer() as session:
+    async with svc.factory() as session:
         module = await _module(session, election_id, module_id, svc)
-        row, progress = await _progress(session, election_id, credential, module_id)
-        try:
-            new, result = submit_quiz(module, progress, answers, svc.clock())
-        except EducationError as exc:
-            raise _error(exc) from exc
-        _store(session, row, election_id, credential, module_id, new)
-        return {"progress": new.to_json(), "result": result.to_json(lang)}
+
+    async def step() -> dict[str, Any]:
+        async with svc.writer() as session:
+            stored, progress = await _progress(session, election_id, credential, module_id)
+            try:
+                new, result = submit_quiz(module, progress, answers, svc.clock())
+            except EducationError as exc:
+                raise _error(exc) from exc
+            await _store(session, stored, election_id, credential, module_id, new)
+            return {"progress": new.to_json(), "result": result.to_json(lang)}
+
+    return await _once_more_on_conflict(step)
 
 
 async def record_completion(
@@ -139,12 +172,12 @@ async def record_completion(
         await _module(session, election_id, module_id)
         if await session.get(Credential, (election_id, credential)) is None:
             raise not_found("credential")
-        row, progress = await _progress(session, election_id, credential, module_id)
+        stored, progress = await _progress(session, election_id, credential, module_id)
         try:
             new = record_in_person(progress, svc.clock(), admin)
         except EducationError as exc:
             raise _error(exc) from exc
-        _store(session, row, election_id, credential, module_id, new)
+        await _store(session, stored, election_id, credential, module_id, new)
         await svc.audit(
             session, election_id, "admin", "education.in_person", module=module_id, credential=credential, admin=admin
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, insert, select, update
 
 from voting_engine.core.credentials import generate_code as new_code
 from voting_engine.core.credentials import is_valid_public_credential, public_credential
@@ -182,25 +182,24 @@ async def self_register(svc: ServiceContext, election_id: str, invitation: str, 
         digest = b64encode(invitation_digest(invitation))
     except InvitationError as exc:
         raise ServiceError(exc.code, str(exc)) from exc
+    where = and_(Invitation.election_id == election_id, Invitation.digest == digest)
     async with svc.writer() as session:
-        row = (
-            await session.execute(
-                select(Invitation)
-                .where(Invitation.election_id == election_id, Invitation.digest == digest)
-                .with_for_update()
-            )
-        ).scalar_one_or_none()
+        row = (await session.execute(select(Invitation.group, Invitation.used).where(where).with_for_update())).first()
         if row is None or row.used:
             raise ServiceError("bad_invitation", "unknown or already used invitation code", 403)
-        if await session.get(Credential, (election_id, credential_b64)) is not None:
+        taken = select(Credential.public).where(
+            Credential.election_id == election_id, Credential.public == credential_b64
+        )
+        if (await session.execute(taken)).first() is not None:
             raise conflict("credential_exists", "this credential is already registered")
-        row.used = True
-        session.add(
-            Credential(
+        await session.execute(update(Invitation).where(where).values(used=True))
+        await session.execute(
+            insert(Credential).values(
                 election_id=election_id,
                 public=credential_b64,
                 group=row.group,
                 person_id=None,
+                revoked=False,
                 issued_seq=await _next_seq(session, election_id),
             )
         )

@@ -13,7 +13,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from voting_engine.core.credentials import verify_challenge
@@ -66,23 +66,35 @@ async def sign_in(svc: ServiceContext, election_id: str, credential: str, nonce:
     except (EncodingError, TypeError) as exc:
         raise ServiceError("schema", f"credential, nonce and signature must be base64url: {exc}") from exc
     bad_challenge = ServiceError("bad_challenge", "unknown, used or expired challenge; ask for a new one", 401)
+    # every check that needs no write lock first; the write transaction only spends the nonce
+    async with svc.factory() as session:
+        expires = _issued_until(bytes(await svc.board_key(session, election_id)), election_id, nonce_bytes)
+        now = svc.clock()
+        if expires is None or expires < now:
+            raise bad_challenge
+        cred = (
+            await session.execute(
+                select(Credential.group, Credential.revoked).where(
+                    Credential.election_id == election_id, Credential.public == credential
+                )
+            )
+        ).first()
+    if cred is None:
+        raise ServiceError("unknown_credential", "this credential is not on any roll of the election", 403)
+    if cred.revoked:
+        raise ServiceError("revoked", "the credential has been revoked", 403)
+    if not verify_challenge(public, nonce_bytes, election_id, sig):
+        raise ServiceError("bad_signature", "the challenge signature does not verify", 401)
+    token = secrets.token_urlsafe(32)
     try:
         async with svc.writer() as session:
-            expires = _issued_until(bytes(await svc.board_key(session, election_id)), election_id, nonce_bytes)
-            now = svc.clock()
-            if expires is None or expires < now or await session.get(Challenge, nonce) is not None:
+            if (await session.execute(select(Challenge.nonce).where(Challenge.nonce == nonce))).first() is not None:
                 raise bad_challenge
-            session.add(Challenge(nonce=nonce, election_id=election_id, expires_at=expires, used=True))
-            cred = await session.get(Credential, (election_id, credential))
-            if cred is None:
-                raise ServiceError("unknown_credential", "this credential is not on any roll of the election", 403)
-            if cred.revoked:
-                raise ServiceError("revoked", "the credential has been revoked", 403)
-            if not verify_challenge(public, nonce_bytes, election_id, sig):
-                raise ServiceError("bad_signature", "the challenge signature does not verify", 401)
-            token = secrets.token_urlsafe(32)
-            session.add(
-                VoterSession(
+            await session.execute(
+                insert(Challenge).values(nonce=nonce, election_id=election_id, expires_at=expires, used=True)
+            )
+            await session.execute(
+                insert(VoterSession).values(
                     token_hash=b64encode(sha256(token.encode())),
                     election_id=election_id,
                     credential=credential,
@@ -115,14 +127,25 @@ async def session_credential(svc: ServiceContext, election_id: str, token: str |
     if cached is not None and cached[0] == election_id and cached[2] > now and now < cached[3]:
         return cached[1]
     async with svc.factory() as session:
-        row = await session.get(VoterSession, key)
-        if row is None or row.election_id != election_id or row.expires_at < now:
-            raise ServiceError("unauthenticated", "the session is unknown or expired; sign in again", 401)
-        cred = await session.get(Credential, (election_id, row.credential))
-        if cred is None or cred.revoked:
-            raise ServiceError("revoked", "the credential has been revoked", 403)
-        # remembered briefly: casting re-reads eligibility and revocation from the database anyway
-        svc.voter_sessions[key] = (election_id, row.credential, row.expires_at, now + SESSION_CACHE)
-        if len(svc.voter_sessions) > 200_000:
-            svc.voter_sessions.clear()
-        return row.credential
+        row = (
+            await session.execute(
+                select(VoterSession.election_id, VoterSession.credential, VoterSession.expires_at, Credential.revoked)
+                .outerjoin(
+                    Credential,
+                    and_(
+                        Credential.election_id == VoterSession.election_id,
+                        Credential.public == VoterSession.credential,
+                    ),
+                )
+                .where(VoterSession.token_hash == key)
+            )
+        ).first()
+    if row is None or row.election_id != election_id or row.expires_at < now:
+        raise ServiceError("unauthenticated", "the session is unknown or expired; sign in again", 401)
+    if row.revoked is None or row.revoked:
+        raise ServiceError("revoked", "the credential has been revoked", 403)
+    # remembered briefly: casting re-reads eligibility and revocation from the database anyway
+    svc.voter_sessions[key] = (election_id, row.credential, row.expires_at, now + SESSION_CACHE)
+    if len(svc.voter_sessions) > 200_000:
+        svc.voter_sessions.clear()
+    return str(row.credential)

@@ -105,7 +105,10 @@ class Credential(Base):
     person_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     issued_seq: Mapped[int] = mapped_column(BigInteger, default=0)
-    __table_args__ = (Index("ix_credentials_person", "election_id", "person_id"),)
+    __table_args__ = (
+        Index("ix_credentials_person", "election_id", "person_id"),
+        Index("ix_credentials_seq", "election_id", "issued_seq"),  # the next issue number is one index probe
+    )
 
 
 class Invitation(Base):

@@ -10,9 +10,10 @@ coroutine interface but runs the sqlite3 call directly, so SQLAlchemy's own aios
 
 What it costs: a call blocks the loop while SQLite works, which is what the work is (no await can
 overlap with it on one core anyway); only ``COMMIT``, which waits for the disk (``synchronous=FULL``
-fsyncs the WAL), goes to a thread so the loop serves other requests meanwhile.  Writers in this process queue on an asyncio lock before
-``BEGIN IMMEDIATE`` (``voting_engine.storage.db.transaction``), so the busy handler only ever
-waits for a writer in *another* process; several server processes belong on PostgreSQL.
+fsyncs the WAL), goes to a thread so the loop serves other requests meanwhile.  Writers in this
+process queue on an asyncio lock before ``BEGIN IMMEDIATE`` (``voting_engine.storage.db.transaction``),
+so the busy handler only ever waits for a writer in *another* process; several server processes
+belong on PostgreSQL.
 """
 
 from __future__ import annotations
