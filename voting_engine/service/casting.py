@@ -47,9 +47,15 @@ def _window_open(definition_window: tuple[str, str], now: datetime) -> str | Non
     return None
 
 
-async def _credential(session: Any, election_id: str, credential: bytes) -> Credential | None:
-    row: Credential | None = await session.get(Credential, (election_id, b64encode(credential)))
-    return row
+async def _credential(session: Any, election_id: str, credential: bytes) -> Any:
+    """The credential's group and revocation flag (a row with ``.group`` and ``.revoked``), or None."""
+    return (
+        await session.execute(
+            select(Credential.group, Credential.revoked).where(
+                Credential.election_id == election_id, Credential.public == b64encode(credential)
+            )
+        )
+    ).first()
 
 
 async def precheck(

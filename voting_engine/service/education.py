@@ -91,16 +91,14 @@ async def _once_more_on_conflict(step: Callable[[], Awaitable[T]]) -> T:
 async def missing_for_stage(session: Any, election_id: str, credential: str, required: list[str]) -> list[str]:
     if not required:
         return []
-    rows = (
-        await session.execute(
-            select(EducationProgressRow).where(
-                EducationProgressRow.election_id == election_id,
-                EducationProgressRow.credential == credential,
-                EducationProgressRow.module_id.in_(required),
-            )
+    rows = await session.execute(
+        select(EducationProgressRow.module_id, EducationProgressRow.body).where(
+            EducationProgressRow.election_id == election_id,
+            EducationProgressRow.credential == credential,
+            EducationProgressRow.module_id.in_(required),
         )
-    ).scalars()
-    progress = {r.module_id: progress_from_json(json.loads(r.body)) for r in rows}
+    )
+    progress = {module_id: progress_from_json(json.loads(body)) for module_id, body in rows}
     return missing_modules(required, progress)
 
 
