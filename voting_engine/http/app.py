@@ -12,6 +12,7 @@ from aiohttp import web
 
 from voting_engine.http.errors import json_errors
 from voting_engine.http.ratelimit import RateLimits, TokenBuckets
+from voting_engine.service import verification
 from voting_engine.service.context import ServiceContext
 from voting_engine.service.scheduler import run_scheduler
 from voting_engine.storage.db import DEFAULT_URL, create_schema, make_engine, sessionmaker
@@ -40,6 +41,7 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
     if settings.create_schema:
         await create_schema(engine)
     app[SERVICE] = ServiceContext(sessionmaker(engine))
+    verification.warm_up()
     task = asyncio.create_task(run_scheduler(app[SERVICE]))
     yield
     task.cancel()

@@ -132,7 +132,7 @@ async def cast(
     if existing is not None:
         return existing
     try:
-        await verify_proofs(ballot, cache.scheme, cache.context)
+        await verify_proofs(ballot, cache.proof_key)
     except BallotRejected as exc:
         raise _rejected(exc) from exc
     try:

@@ -20,6 +20,7 @@ from voting_engine.core.group import Point
 from voting_engine.core.hashing import hash_elements
 from voting_engine.domain.manifest import Manifest, load_manifest, scheme_for
 from voting_engine.service.errors import ServiceError, not_found
+from voting_engine.service.verification import StageKey, stage_key
 from voting_engine.storage.db import transaction
 from voting_engine.storage.models import AuditEntry, BoardEntryRow, Election, Stage
 
@@ -39,6 +40,7 @@ class StageCache:
     definition: dict[str, Any]
     scheme: BallotScheme
     context: ElectionContext
+    proof_key: StageKey  # what a verification worker needs to rebuild scheme and context
     log: MerkleLog = field(default_factory=MerkleLog)
 
 
@@ -98,7 +100,7 @@ class ServiceContext:
                 Point.from_bytes(b64decode(election.joint_key, 32)),
                 b64decode(stage.stage_hash, 32),
             )
-            cached = StageCache(definition, scheme_for(definition), context)
+            cached = StageCache(definition, scheme_for(definition), context, stage_key(stage.definition_json, context))
             self.stages[key] = cached
         if cached.log.size < stage.board_size:
             rows = await session.execute(
