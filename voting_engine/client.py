@@ -77,13 +77,13 @@ class ApiClient:
 class VoterDevice:
     """The voter's side: holds the code, signs in, encrypts and signs ballots locally."""
 
-    def __init__(self, api: ApiClient, election_id: str, code: str) -> None:
+    def __init__(self, api: ApiClient, election_id: str, code: str, token: str | None = None) -> None:
         self.api = api
         self.election_id = election_id
         self.code = code
         self.key = derive_signing_key(code)
         self.credential = b64encode(bytes(self.key.verify_key))
-        self.token: str | None = None
+        self.token = token  # the session token, once signed in
         self._stages: dict[str, tuple[Any, ElectionContext]] = {}
 
     @property

@@ -67,18 +67,12 @@ async def _each(items: Sequence[T], fn: Callable[[T], Awaitable[R]], limit: int 
     return list(await asyncio.gather(*(one(i) for i in items)))
 
 
-def _device(api: ApiClient, election_id: str, code: str, token: str | None = None) -> VoterDevice:
-    device = VoterDevice(api, election_id, code)
-    device.token = token
-    return device
-
-
 async def _sign_in(job: SignInJob) -> list[str]:
     async with ApiClient(job.base_url) as api:
 
         async def one(voter: tuple[str, str | None]) -> str:
             code, invitation = voter
-            device = _device(api, job.election_id, code)
+            device = VoterDevice(api, job.election_id, code)
             if invitation is not None:
                 await api.post(device.prefix + "/register", {"invitation": invitation, "credential": device.credential})
             await device.sign_in()
@@ -100,7 +94,7 @@ async def _quizzes(job: QuizJob) -> int:
 
         async def one(pair: tuple[tuple[str, str], tuple[tuple[str, tuple[dict[str, list[str]], ...]], ...]]) -> int:
             (code, token), plan = pair
-            device = _device(api, job.election_id, code, token)
+            device = VoterDevice(api, job.election_id, code, token)
             failed = 0
             for module, answer_sets in plan:
                 for i, answers in enumerate(answer_sets):
@@ -125,7 +119,7 @@ async def _cast(job: CastJob) -> int:
         async def one(voter: tuple[str, str, str]) -> int:
             code, token, choice = voter
             envelope = device_encrypt((*job.head, code, choice))  # on this worker's core
-            receipt = await _device(api, job.election_id, code, token).cast(job.stage_id, envelope)
+            receipt = await VoterDevice(api, job.election_id, code, token).cast(job.stage_id, envelope)
             return int(receipt["position"])
 
         return len(await _each(job.voters, one))

@@ -144,7 +144,8 @@ async def _stage(orchestra: Orchestra, pool: ProcessPoolExecutor, spec: dict[str
     cast = sum(await run_jobs(pool, cast_chunk, jobs, [len(j.voters) for j in jobs],
                               f"{spec['id']}: encrypt and cast"))
     elapsed = time.perf_counter() - started
-    devices = [_device(orchestra, code, token) for code, token in stage_voters[:3] + stage_voters[-1:]]
+    devices = [VoterDevice(orchestra.api, orchestra.election_id, code, token)
+               for code, token in stage_voters[:3] + stage_voters[-1:]]
     for device in devices[:3]:  # a few voters change their minds (the stage's re-vote policy decides)
         try:
             await device.vote(spec["id"], random_choice(scheme, rng))
@@ -159,12 +160,6 @@ async def _stage(orchestra: Orchestra, pool: ProcessPoolExecutor, spec: dict[str
     print(f"{spec['id']}: {cast} ballots encrypted by voter devices and cast over HTTP in {elapsed:.1f} s "
           f"({cast / max(elapsed, 1e-9):.0f}/s), 3 re-votes, 1 audited; counted {counted}; "
           "decrypted by trustees 1, 3, 5")
-
-
-def _device(orchestra: Orchestra, code: str, token: str) -> VoterDevice:
-    device = VoterDevice(orchestra.api, orchestra.election_id, code)
-    device.token = token
-    return device
 
 
 def _print_results(manifest: dict[str, Any], final: dict[str, Any], elapsed: float, out: Path) -> None:
