@@ -78,3 +78,20 @@ def test_concurrent_writers_serialise(tmp_path: Path) -> None:
         return ids
 
     assert asyncio.run(run()) == list(range(1, 21))
+
+
+def test_only_non_durable_transactions_skip_the_fsync(tmp_path: Path) -> None:
+    async def run() -> list[int]:
+        engine = make_engine(f"sqlite:///{tmp_path / 'z.db'}")
+        async with engine.begin() as conn:
+            await conn.run_sync(_Base.metadata.create_all)
+        factory = sessionmaker(engine)
+        modes = []
+        for i, durable in enumerate((True, False, False, True)):
+            async with transaction(factory, durable) as session:
+                session.add(Row(id=i, name=f"d{i}"))
+                modes.append((await session.execute(text("PRAGMA synchronous"))).scalar_one())
+        await engine.dispose()
+        return modes
+
+    assert asyncio.run(run()) == [2, 1, 1, 2]  # FULL, NORMAL, NORMAL, FULL again

@@ -54,9 +54,9 @@ class ServiceContext:
     voter_sessions: dict[str, tuple[str, str, datetime, datetime]] = field(default_factory=dict)
     modules: dict[tuple[str, str], Any] = field(default_factory=dict)
 
-    def writer(self) -> Any:
+    def writer(self, durable: bool = True) -> Any:
         """A write transaction (see ``voting_engine.storage.db.transaction``)."""
-        return transaction(self.factory)
+        return transaction(self.factory, durable)
 
     async def election(self, session: AsyncSession, election_id: str, *, lock: bool = False) -> Election:
         query = select(Election).where(Election.id == election_id)

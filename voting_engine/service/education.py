@@ -131,7 +131,7 @@ async def start_module(svc: ServiceContext, election_id: str, credential: str, m
         await _module(session, election_id, module_id, svc)
 
     async def step() -> dict[str, Any]:
-        async with svc.writer() as session:
+        async with svc.writer(durable=False) as session:
             stored, progress = await _progress(session, election_id, credential, module_id)
             new = start(progress, svc.clock())
             await _store(session, stored, election_id, credential, module_id, new)
@@ -149,7 +149,7 @@ async def answer_quiz(
         module = await _module(session, election_id, module_id, svc)
 
     async def step() -> dict[str, Any]:
-        async with svc.writer() as session:
+        async with svc.writer(durable=False) as session:
             stored, progress = await _progress(session, election_id, credential, module_id)
             try:
                 new, result = submit_quiz(module, progress, answers, svc.clock())

@@ -87,7 +87,7 @@ async def sign_in(svc: ServiceContext, election_id: str, credential: str, nonce:
         raise ServiceError("bad_signature", "the challenge signature does not verify", 401)
     token = secrets.token_urlsafe(32)
     try:
-        async with svc.writer() as session:
+        async with svc.writer(durable=False) as session:
             if (await session.execute(select(Challenge.nonce).where(Challenge.nonce == nonce))).first() is not None:
                 raise bad_challenge
             await session.execute(
@@ -113,7 +113,7 @@ async def sign_in(svc: ServiceContext, election_id: str, credential: str, nonce:
 
 async def forget_spent_challenges(svc: ServiceContext) -> None:
     """Spent nonces only need remembering until they expire (the scheduler calls this)."""
-    async with svc.writer() as session:
+    async with svc.writer(durable=False) as session:
         await session.execute(delete(Challenge).where(Challenge.expires_at < svc.clock()))
 
 

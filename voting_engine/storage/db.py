@@ -64,7 +64,16 @@ def make_engine(url: str) -> AsyncEngine:
             # Writers take SQLite's write lock up front, so read-then-write stays serial.  Readers run
             # in autocommit mode (the driver opens connections with isolation_level=None): each
             # SELECT sees a committed state (WAL) and no BEGIN/ROLLBACK is spent on them.
-            if conn.get_execution_options().get("immediate"):
+            options = conn.get_execution_options()
+            if options.get("immediate"):
+                # FULL fsyncs the WAL at every commit (a power cut keeps what was acknowledged);
+                # NORMAL fsyncs at checkpoints only (a crash of the process loses nothing, a power
+                # cut may lose the last moments; the database stays consistent either way).
+                wanted = "FULL" if options.get("durable", True) else "NORMAL"
+                info = conn.connection.info
+                if info.get("synchronous", "FULL") != wanted:
+                    conn.exec_driver_sql(f"PRAGMA synchronous={wanted}")
+                    info["synchronous"] = wanted
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
@@ -81,11 +90,14 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @asynccontextmanager
-async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+async def transaction(factory: async_sessionmaker[AsyncSession], durable: bool = True) -> AsyncIterator[AsyncSession]:
     """One write transaction: committed on success, rolled back on any error (no half-written rows).
 
     On SQLite it starts with ``BEGIN IMMEDIATE``; on PostgreSQL, rows that a use case reads before
-    writing are locked with ``SELECT … FOR UPDATE``.
+    writing are locked with ``SELECT … FOR UPDATE``.  ``durable=False`` is for a voter's own
+    progress (sign-in, budget-school steps), which a voter can simply repeat: on SQLite its commit
+    skips the fsync, so the write lock is not held through a disk flush.  Ballots, credentials,
+    trustee messages, tallies and the audit log are always durable.
     """
     bind = factory.kw.get("bind")
     lock = _WRITE_LOCKS.setdefault(id(bind), asyncio.Lock()) if bind is not None and is_sqlite(bind) else None
@@ -96,5 +108,5 @@ async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterato
     # SQLite has one writer at a time; queue writers in-process instead of letting SQLite's busy
     # handler poll with sleeps (other processes still wait on the lock through busy_timeout).
     async with lock, factory() as session, session.begin():
-        await session.connection(execution_options={"immediate": True})
+        await session.connection(execution_options={"immediate": True, "durable": durable})
         yield session
