@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Integer, String, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from voting_engine.storage.db import async_url, make_engine, sessionmaker, transaction
@@ -24,6 +25,13 @@ class Row(_Base):
     name: Mapped[str] = mapped_column(String(20), unique=True)
 
 
+async def _database(path: Path) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
+    engine = make_engine(f"sqlite:///{path}")
+    async with engine.begin() as conn:
+        await conn.run_sync(_Base.metadata.create_all)
+    return engine, sessionmaker(engine)
+
+
 def test_sqlite_urls_pick_the_inline_driver() -> None:
     assert async_url("sqlite:///x.db") == "sqlite+pbinline:///x.db"
     assert async_url("postgresql://u@h/db") == "postgresql+asyncpg://u@h/db"
@@ -31,10 +39,7 @@ def test_sqlite_urls_pick_the_inline_driver() -> None:
 
 def test_commit_rollback_and_errors_without_a_worker_thread(tmp_path: Path) -> None:
     async def run() -> None:
-        engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
-        async with engine.begin() as conn:
-            await conn.run_sync(_Base.metadata.create_all)
-        factory = sessionmaker(engine)
+        engine, factory = await _database(tmp_path / "x.db")
         before = set(threading.enumerate())
         async with transaction(factory) as session:
             session.add(Row(id=1, name="a"))
@@ -60,10 +65,7 @@ def test_commit_rollback_and_errors_without_a_worker_thread(tmp_path: Path) -> N
 
 def test_concurrent_writers_serialise(tmp_path: Path) -> None:
     async def run() -> list[int]:
-        engine = make_engine(f"sqlite:///{tmp_path / 'y.db'}")
-        async with engine.begin() as conn:
-            await conn.run_sync(_Base.metadata.create_all)
-        factory = sessionmaker(engine)
+        engine, factory = await _database(tmp_path / "y.db")
 
         async def next_row(i: int) -> None:
             async with transaction(factory) as session:
@@ -82,10 +84,7 @@ def test_concurrent_writers_serialise(tmp_path: Path) -> None:
 
 def test_only_non_durable_transactions_skip_the_fsync(tmp_path: Path) -> None:
     async def run() -> list[int]:
-        engine = make_engine(f"sqlite:///{tmp_path / 'z.db'}")
-        async with engine.begin() as conn:
-            await conn.run_sync(_Base.metadata.create_all)
-        factory = sessionmaker(engine)
+        engine, factory = await _database(tmp_path / "z.db")
         modes = []
         for i, durable in enumerate((True, False, False, True)):
             async with transaction(factory, durable) as session:
