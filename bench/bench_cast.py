@@ -29,7 +29,7 @@ from voting_engine.client import VoterDevice
 from voting_engine.demo_data import demo_manifest
 from voting_engine.domain.ballot import check_proofs, check_signature, parse_envelope
 from voting_engine.domain.manifest import scheme_for
-from voting_engine.orchestration import device_encrypt, gather_limited, start_election
+from voting_engine.orchestration import device_encrypt, encryption_head, gather_limited, start_election
 from voting_engine.trustee.vault import FAST_FOR_TESTS
 
 
@@ -75,8 +75,7 @@ async def run_backend(url: str, ballots: int, clients: list[int], tmp: Path) -> 
             info = await orchestra.api.get(f"{orchestra.prefix}/stages/shortlist")
             scheme = scheme_for(opened["definition"])
             rng = random.Random(n)
-            head = (json.dumps(info["definition"]), orchestra.election_id, info["manifest_hash"],
-                    info["joint_public_key"], info["stage_hash"])
+            head = encryption_head(info)
             with ProcessPoolExecutor() as pool:
                 envelopes = list(pool.map(device_encrypt, [(*head, d.code, json.dumps(random_choice(scheme, rng)))
                                                            for d in devices], chunksize=8))

@@ -26,7 +26,7 @@ from voting_engine.core.credentials import generate_code
 from voting_engine.crowd import CastJob, QuizJob, SignInJob, cast_chunk, chunks, quiz_chunk, run_jobs, sign_in_chunk
 from voting_engine.demo_data import demo_manifest
 from voting_engine.domain.manifest import scheme_for
-from voting_engine.orchestration import Orchestra, start_election
+from voting_engine.orchestration import Orchestra, encryption_head, start_election
 from voting_engine.service.record_export import export_record
 from voting_engine.trustee.vault import INTERACTIVE, KdfLimits
 
@@ -135,8 +135,7 @@ async def _stage(orchestra: Orchestra, pool: ProcessPoolExecutor, spec: dict[str
     await api.post(prefix + "/open")
     info = await api.get(prefix)
     scheme = scheme_for(info["definition"])
-    head = (json.dumps(info["definition"]), orchestra.election_id, info["manifest_hash"], info["joint_public_key"],
-            info["stage_hash"])
+    head = encryption_head(info)
     stage_voters = [v for g in spec["groups"] for v in voters[g]]
     ballots = [(code, token, json.dumps(random_choice(scheme, rng))) for code, token in stage_voters]
     jobs = [CastJob(orchestra.server.url, orchestra.election_id, spec["id"], head, chunk) for chunk in chunks(ballots)]

@@ -40,6 +40,12 @@ def _scheme(definition_json: str) -> Any:
     return scheme_for(json.loads(definition_json))
 
 
+def encryption_head(info: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    """What a simulated device needs from ``GET …/stages/{stage}`` to encrypt: the first part of a job."""
+    return (json.dumps(info["definition"]), info["election_id"], info["manifest_hash"], info["joint_public_key"],
+            info["stage_hash"])
+
+
 def device_encrypt(job: tuple[str, str, str, str, str, str, str]) -> dict[str, Any]:
     """A simulated voter device (in a worker process): encrypt, prove and sign one choice."""
     definition_json, election_id, manifest_hash, key, stage_hash, code, choice_json = job
@@ -94,8 +100,7 @@ class Orchestra:
                        choices: Sequence[Any], desc: str) -> list[dict[str, Any]]:
         """Devices encrypt in the pool while receipts come back over HTTP."""
         info = await self.api.get(f"{self.prefix}/stages/{stage_id}")
-        head = (json.dumps(info["definition"]), self.election_id, info["manifest_hash"], info["joint_public_key"],
-                info["stage_hash"])
+        head = encryption_head(info)
         loop = asyncio.get_running_loop()
         futures = [loop.run_in_executor(pool, device_encrypt, (*head, d.code, json.dumps(c)))
                    for d, c in zip(devices, choices, strict=True)]
