@@ -94,3 +94,49 @@ def test_only_non_durable_transactions_skip_the_fsync(tmp_path: Path) -> None:
         return modes
 
     assert asyncio.run(run()) == [2, 1, 1, 2]  # FULL, NORMAL, NORMAL, FULL again
+
+
+def test_only_durable_commits_leave_the_loop_thread(tmp_path: Path) -> None:
+    """An fsyncing COMMIT runs on a worker thread; a NORMAL one (no fsync) stays on the loop's thread."""
+    import sqlite3
+
+    from voting_engine.storage import sqlite_inline
+
+    threads: list[tuple[bool, bool]] = []
+    original = sqlite_inline.Connection.commit
+
+    async def run() -> None:
+        engine, factory = await _database(tmp_path / "t.db")
+        threads.clear()
+        seen.clear()
+        for i, durable in enumerate((True, False, True, False)):
+            async with transaction(factory, durable) as session:
+                session.add(Row(id=i, name=f"t{i}"))
+        async with factory() as session:
+            assert (await session.execute(select(Row.id).order_by(Row.id))).scalars().all() == [0, 1, 2, 3]
+        await engine.dispose()
+
+    seen: list[int] = []
+    real_commit = sqlite3.Connection.commit
+
+    class Probe(sqlite3.Connection):
+        def commit(self) -> None:
+            seen.append(threading.get_ident())
+            real_commit(self)
+
+    async def commit(self: sqlite_inline.Connection) -> None:
+        threads.append((self.durable, False))
+        await original(self)
+
+    loop_thread = threading.get_ident()
+    sqlite_inline.Connection.commit = commit  # type: ignore[method-assign]
+    real_connect = sqlite3.connect
+    sqlite3.connect = lambda *a, **k: real_connect(*a, factory=Probe, **k)  # type: ignore[assignment]
+    try:
+        asyncio.run(run())
+    finally:
+        sqlite_inline.Connection.commit = original  # type: ignore[method-assign]
+        sqlite3.connect = real_connect
+    durable_flags = [d for d, _ in threads]
+    assert durable_flags == [True, False, True, False]
+    assert [t != loop_thread for t in seen] == [True, False, True, False]

@@ -69,11 +69,15 @@ def make_engine(url: str) -> AsyncEngine:
                 # FULL fsyncs the WAL at every commit (a power cut keeps what was acknowledged);
                 # NORMAL fsyncs at checkpoints only (a crash of the process loses nothing, a power
                 # cut may lose the last moments; the database stays consistent either way).
-                wanted = "FULL" if options.get("durable", True) else "NORMAL"
+                durable = bool(options.get("durable", True))
+                wanted = "FULL" if durable else "NORMAL"
                 info = conn.connection.info
                 if info.get("synchronous", "FULL") != wanted:
                     conn.exec_driver_sql(f"PRAGMA synchronous={wanted}")
                     info["synchronous"] = wanted
+                driver = conn.connection.driver_connection
+                if isinstance(driver, sqlite_inline.Connection):
+                    driver.durable = durable  # where its COMMIT runs: a thread for an fsync, else inline
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

@@ -9,8 +9,9 @@ coroutine interface but runs the sqlite3 call directly, so SQLAlchemy's own aios
 (``AsyncAdapt_aiosqlite_dbapi``) drives it unchanged.  URL: ``sqlite+pbinline:///path.db``.
 
 What it costs: a call blocks the loop while SQLite works, which is what the work is (no await can
-overlap with it on one core anyway); only ``COMMIT``, which waits for the disk (``synchronous=FULL``
-fsyncs the WAL), goes to a thread so the loop serves other requests meanwhile.  Writers in this
+overlap with it on one core anyway); only a durable ``COMMIT``, which waits for the disk (``synchronous=FULL``
+fsyncs the WAL), goes to a thread so the loop serves other requests meanwhile; a ``synchronous=NORMAL``
+commit writes to the WAL without an fsync and runs inline (the thread hand-off cost more than it).  Writers in this
 process queue on an asyncio lock before ``BEGIN IMMEDIATE`` (``voting_engine.storage.db.transaction``),
 so the busy handler only ever waits for a writer in *another* process; several server processes
 belong on PostgreSQL.
@@ -114,6 +115,8 @@ class Connection:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn: sqlite3.Connection | None = conn
+        self.durable = True
+        """Whether the open transaction's COMMIT fsyncs (``synchronous=FULL``); set by ``db.transaction``."""
 
     @property
     def _connection(self) -> sqlite3.Connection | None:  # the adapter tests this before commit/rollback
@@ -133,8 +136,12 @@ class Connection:
 
     async def commit(self) -> None:
         conn = self._live()
-        if conn.in_transaction:  # the fsync of a durable commit runs off the loop; nothing else waits on it
+        if not conn.in_transaction:
+            return
+        if self.durable:  # the fsync of a durable commit runs off the loop; nothing else waits on it
             await asyncio.get_running_loop().run_in_executor(None, conn.commit)
+        else:  # synchronous=NORMAL: COMMIT appends to the WAL without an fsync, microseconds on this thread
+            conn.commit()
 
     async def rollback(self) -> None:
         self._live().rollback()
