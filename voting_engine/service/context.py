@@ -10,7 +10,7 @@ from typing import Any
 
 from nacl.signing import SigningKey
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ballot_schemes import BallotScheme
 from voting_engine.core.board import MerkleLog
@@ -21,7 +21,7 @@ from voting_engine.core.hashing import hash_elements
 from voting_engine.domain.manifest import Manifest, load_manifest, scheme_for
 from voting_engine.service.errors import ServiceError, not_found
 from voting_engine.service.verification import StageKey, stage_key
-from voting_engine.storage.db import transaction
+from voting_engine.storage.db import core_reader, core_transaction, transaction
 from voting_engine.storage.models import AuditEntry, BoardEntryRow, Election, Stage
 
 
@@ -57,6 +57,20 @@ class ServiceContext:
     def writer(self, durable: bool = True) -> Any:
         """A write transaction (see ``voting_engine.storage.db.transaction``)."""
         return transaction(self.factory, durable)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        bind = self.factory.kw["bind"]
+        assert isinstance(bind, AsyncEngine)
+        return bind
+
+    def core_writer(self, durable: bool = True) -> Any:
+        """A write transaction on a bare connection (``voting_engine.storage.db.core_transaction``)."""
+        return core_transaction(self.engine, durable)
+
+    def core_reader(self) -> Any:
+        """A read-only connection (``voting_engine.storage.db.core_reader``)."""
+        return core_reader(self.engine)
 
     async def election(self, session: AsyncSession, election_id: str, *, lock: bool = False) -> Election:
         query = select(Election).where(Election.id == election_id)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from voting_engine.education import (
@@ -23,7 +23,7 @@ from voting_engine.education import (
 )
 from voting_engine.service.context import ServiceContext, dumps
 from voting_engine.service.errors import ServiceError, not_found
-from voting_engine.storage.models import Credential, EducationModuleRow, EducationProgressRow
+from voting_engine.storage.models import Credential, EducationModuleRow, EducationProgressRow, table
 
 T = TypeVar("T")
 EDUCATION_STATUS = {"quiz_too_early": 409, "not_started": 409, "no_attempts_left": 409, "already_passed": 409}
@@ -48,19 +48,23 @@ async def _module(session: Any, election_id: str, module_id: str, svc: ServiceCo
     return module
 
 
-def _key(election_id: str, credential: str, module_id: str) -> Any:
-    return and_(
-        EducationProgressRow.election_id == election_id,
-        EducationProgressRow.credential == credential,
-        EducationProgressRow.module_id == module_id,
-    )
+_P = EducationProgressRow.__table__.c
+_WHERE = (_P.election_id == bindparam("election_id")) & (_P.credential == bindparam("credential"))
+_PROGRESS = select(_P.body).where(_WHERE & (_P.module_id == bindparam("module_id")))
+_UPDATE = (  # an UPDATE's bind names must differ from its columns'
+    update(table(EducationProgressRow))
+    .where((_P.election_id == bindparam("e")) & (_P.credential == bindparam("c")) & (_P.module_id == bindparam("m")))
+    .values(body=bindparam("body"), passed=bindparam("passed"))
+)
+_INSERT = insert(table(EducationProgressRow))
+_FOR_STAGE = select(_P.module_id, _P.body).where(_WHERE & _P.module_id.in_(bindparam("modules", expanding=True)))
+"""Budget-school statements, built once: they run on every voter's progress step and every ballot."""
 
 
 async def _progress(session: Any, election_id: str, credential: str, module_id: str) -> tuple[bool, ModuleProgress]:
     """(stored yet?, progress): one indexed read of the row's JSON body."""
-    body = (
-        await session.execute(select(EducationProgressRow.body).where(_key(election_id, credential, module_id)))
-    ).scalar_one_or_none()
+    key = {"election_id": election_id, "credential": credential, "module_id": module_id}
+    body = (await session.execute(_PROGRESS, key)).scalar_one_or_none()
     return body is not None, (ModuleProgress() if body is None else progress_from_json(json.loads(body)))
 
 
@@ -68,13 +72,10 @@ async def _store(session: Any, stored: bool, election_id: str, credential: str, 
                  p: ModuleProgress) -> None:
     values = {"body": dumps(p.to_json()), "passed": p.passed}
     if stored:
-        where = _key(election_id, credential, module_id)
-        await session.execute(update(EducationProgressRow).where(where).values(values))
+        await session.execute(_UPDATE, {"e": election_id, "c": credential, "m": module_id, **values})
     else:
-        await session.execute(
-            insert(EducationProgressRow).values(election_id=election_id, credential=credential, module_id=module_id,
-                                                **values)
-        )
+        await session.execute(_INSERT, {"election_id": election_id, "credential": credential, "module_id": module_id,
+                                        **values})
 
 
 async def _once_more_on_conflict(step: Callable[[], Awaitable[T]]) -> T:
@@ -91,13 +92,8 @@ async def _once_more_on_conflict(step: Callable[[], Awaitable[T]]) -> T:
 async def missing_for_stage(session: Any, election_id: str, credential: str, required: list[str]) -> list[str]:
     if not required:
         return []
-    rows = await session.execute(
-        select(EducationProgressRow.module_id, EducationProgressRow.body).where(
-            EducationProgressRow.election_id == election_id,
-            EducationProgressRow.credential == credential,
-            EducationProgressRow.module_id.in_(required),
-        )
-    )
+    rows = await session.execute(_FOR_STAGE, {"election_id": election_id, "credential": credential,
+                                              "modules": list(required)})
     progress = {module_id: progress_from_json(json.loads(body)) for module_id, body in rows}
     return missing_modules(required, progress)
 
@@ -131,7 +127,7 @@ async def start_module(svc: ServiceContext, election_id: str, credential: str, m
         await _module(session, election_id, module_id, svc)
 
     async def step() -> dict[str, Any]:
-        async with svc.writer(durable=False) as session:
+        async with svc.core_writer(durable=False) as session:
             stored, progress = await _progress(session, election_id, credential, module_id)
             new = start(progress, svc.clock())
             await _store(session, stored, election_id, credential, module_id, new)
@@ -149,7 +145,7 @@ async def answer_quiz(
         module = await _module(session, election_id, module_id, svc)
 
     async def step() -> dict[str, Any]:
-        async with svc.writer(durable=False) as session:
+        async with svc.core_writer(durable=False) as session:
             stored, progress = await _progress(session, election_id, credential, module_id)
             try:
                 new, result = submit_quiz(module, progress, answers, svc.clock())

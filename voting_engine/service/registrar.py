@@ -10,14 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from voting_engine.core.credentials import generate_code as new_code
 from voting_engine.core.credentials import is_valid_public_credential, public_credential
 from voting_engine.core.encoding import EncodingError, b64decode, b64encode
 from voting_engine.service.context import ServiceContext
 from voting_engine.service.errors import ServiceError, conflict, not_found
-from voting_engine.storage.models import Credential, Invitation, Person
+from voting_engine.storage.models import Credential, Invitation, Person, table
+
+_I, _C = Invitation.__table__.c, Credential.__table__.c
+_INVITATION_WHERE = (_I.election_id == bindparam("election_id")) & (_I.digest == bindparam("digest"))
+_INVITATION = select(_I.group, _I.used).where(_INVITATION_WHERE).with_for_update()
+_SPEND_INVITATION = (  # an UPDATE's bind names must differ from its columns'
+    update(table(Invitation))
+    .where((_I.election_id == bindparam("e")) & (_I.digest == bindparam("d")))
+    .values(used=True)
+)
+_CREDENTIAL_TAKEN = select(_C.public).where(
+    (_C.election_id == bindparam("election_id")) & (_C.public == bindparam("public"))
+)
+_LAST_SEQ = select(func.max(_C.issued_seq)).where(_C.election_id == bindparam("election_id"))
+_NEW_CREDENTIAL = insert(table(Credential))
+"""Self-registration's statements, built once: every member of the public runs them."""
 
 
 @dataclass(frozen=True)
@@ -182,25 +197,16 @@ async def self_register(svc: ServiceContext, election_id: str, invitation: str, 
         digest = b64encode(invitation_digest(invitation))
     except InvitationError as exc:
         raise ServiceError(exc.code, str(exc)) from exc
-    where = and_(Invitation.election_id == election_id, Invitation.digest == digest)
-    async with svc.writer() as session:
-        row = (await session.execute(select(Invitation.group, Invitation.used).where(where).with_for_update())).first()
+    key = {"election_id": election_id, "digest": digest}
+    async with svc.core_writer() as conn:
+        row = (await conn.execute(_INVITATION, key)).first()
         if row is None or row.used:
             raise ServiceError("bad_invitation", "unknown or already used invitation code", 403)
-        taken = select(Credential.public).where(
-            Credential.election_id == election_id, Credential.public == credential_b64
-        )
-        if (await session.execute(taken)).first() is not None:
+        taken = {"election_id": election_id, "public": credential_b64}
+        if (await conn.execute(_CREDENTIAL_TAKEN, taken)).first() is not None:
             raise conflict("credential_exists", "this credential is already registered")
-        await session.execute(update(Invitation).where(where).values(used=True))
-        await session.execute(
-            insert(Credential).values(
-                election_id=election_id,
-                public=credential_b64,
-                group=row.group,
-                person_id=None,
-                revoked=False,
-                issued_seq=await _next_seq(session, election_id),
-            )
-        )
+        await conn.execute(_SPEND_INVITATION, {"e": election_id, "d": digest})
+        seq = int((await conn.execute(_LAST_SEQ, {"election_id": election_id})).scalar_one() or 0) + 1
+        await conn.execute(_NEW_CREDENTIAL, {"election_id": election_id, "public": credential_b64, "group": row.group,
+                                             "person_id": None, "revoked": False, "issued_seq": seq})
         return {"group": row.group, "credential": credential_b64}

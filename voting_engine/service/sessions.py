@@ -13,7 +13,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from voting_engine.core.credentials import verify_challenge
@@ -21,13 +21,30 @@ from voting_engine.core.encoding import EncodingError, b64decode, b64encode
 from voting_engine.core.hashing import sha256
 from voting_engine.service.context import ServiceContext
 from voting_engine.service.errors import ServiceError
-from voting_engine.storage.models import Challenge, Credential, VoterSession
+from voting_engine.storage.models import Challenge, Credential, VoterSession, table
 
 CHALLENGE_TTL = timedelta(minutes=5)
 SESSION_TTL = timedelta(hours=2)
 SESSION_CACHE = timedelta(seconds=30)
 CHALLENGE_KEY_TAG = b"pbvote/signin-challenge-key/v1"
 _RANDOM, _EXPIRY, _MAC = 12, 4, 16  # a challenge nonce: random ‖ expiry (uint32 seconds) ‖ MAC, 32 bytes
+
+# Statements of the hot voter paths, built once (building one costs more than running it on SQLite).
+_C, _S = Credential.__table__.c, VoterSession.__table__.c
+CREDENTIAL_STATUS = select(_C.group, _C.revoked).where(
+    _C.election_id == bindparam("election_id"), _C.public == bindparam("public")
+)
+_SPEND_NONCE = insert(table(Challenge))
+_NEW_SESSION = insert(table(VoterSession))
+_SESSION = (
+    select(_S.election_id, _S.credential, _S.expires_at, _C.revoked)
+    .select_from(
+        VoterSession.__table__.outerjoin(
+            Credential.__table__, and_(_C.election_id == _S.election_id, _C.public == _S.credential)
+        )
+    )
+    .where(_S.token_hash == bindparam("token_hash"))
+)
 
 
 def _challenge_mac(board_seed: bytes, election_id: str, body: bytes) -> bytes:
@@ -69,16 +86,11 @@ async def sign_in(svc: ServiceContext, election_id: str, credential: str, nonce:
     # every check that needs no write lock first; the write transaction only spends the nonce
     async with svc.factory() as session:
         expires = _issued_until(bytes(await svc.board_key(session, election_id)), election_id, nonce_bytes)
-        now = svc.clock()
-        if expires is None or expires < now:
-            raise bad_challenge
-        cred = (
-            await session.execute(
-                select(Credential.group, Credential.revoked).where(
-                    Credential.election_id == election_id, Credential.public == credential
-                )
-            )
-        ).first()
+    now = svc.clock()
+    if expires is None or expires < now:
+        raise bad_challenge
+    async with svc.core_reader() as conn:
+        cred = (await conn.execute(CREDENTIAL_STATUS, {"election_id": election_id, "public": credential})).first()
     if cred is None:
         raise ServiceError("unknown_credential", "this credential is not on any roll of the election", 403)
     if cred.revoked:
@@ -87,21 +99,14 @@ async def sign_in(svc: ServiceContext, election_id: str, credential: str, nonce:
         raise ServiceError("bad_signature", "the challenge signature does not verify", 401)
     token = secrets.token_urlsafe(32)
     try:
-        async with svc.writer(durable=False) as session:
-            if (await session.execute(select(Challenge.nonce).where(Challenge.nonce == nonce))).first() is not None:
-                raise bad_challenge
-            await session.execute(
-                insert(Challenge).values(nonce=nonce, election_id=election_id, expires_at=expires, used=True)
-            )
-            await session.execute(
-                insert(VoterSession).values(
-                    token_hash=b64encode(sha256(token.encode())),
-                    election_id=election_id,
-                    credential=credential,
-                    expires_at=now + SESSION_TTL,
-                )
-            )
-    except IntegrityError as exc:  # another process spent the same nonce at the same moment
+        async with svc.core_writer(durable=False) as conn:
+            # the nonce is the primary key: a second spending of it fails here, in any server process
+            await conn.execute(_SPEND_NONCE, {"nonce": nonce, "election_id": election_id, "expires_at": expires,
+                                              "used": True})
+            await conn.execute(_NEW_SESSION, {"token_hash": b64encode(sha256(token.encode())),
+                                              "election_id": election_id, "credential": credential,
+                                              "expires_at": now + SESSION_TTL})
+    except IntegrityError as exc:  # the nonce was spent before (or by another request at the same moment)
         raise bad_challenge from exc
     return {
         "token": token,
@@ -126,20 +131,8 @@ async def session_credential(svc: ServiceContext, election_id: str, token: str |
     cached = svc.voter_sessions.get(key)
     if cached is not None and cached[0] == election_id and cached[2] > now and now < cached[3]:
         return cached[1]
-    async with svc.factory() as session:
-        row = (
-            await session.execute(
-                select(VoterSession.election_id, VoterSession.credential, VoterSession.expires_at, Credential.revoked)
-                .outerjoin(
-                    Credential,
-                    and_(
-                        Credential.election_id == VoterSession.election_id,
-                        Credential.public == VoterSession.credential,
-                    ),
-                )
-                .where(VoterSession.token_hash == key)
-            )
-        ).first()
+    async with svc.core_reader() as conn:
+        row = (await conn.execute(_SESSION, {"token_hash": key})).first()
     if row is None or row.election_id != election_id or row.expires_at < now:
         raise ServiceError("unauthenticated", "the session is unknown or expired; sign in again", 401)
     if row.revoked is None or row.revoked:

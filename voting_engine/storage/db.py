@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from voting_engine.storage import sqlite_inline
 from voting_engine.storage.models import Base
@@ -114,3 +114,28 @@ async def transaction(factory: async_sessionmaker[AsyncSession], durable: bool =
     async with lock, factory() as session, session.begin():
         await session.connection(execution_options={"immediate": True, "durable": durable})
         yield session
+
+
+@asynccontextmanager
+async def core_transaction(engine: AsyncEngine, durable: bool = True) -> AsyncIterator[AsyncConnection]:
+    """``transaction`` on a bare connection, for the voter's hot paths (sign-in, budget school, casting).
+
+    Same guarantees (one write lock on SQLite, commit on success, rollback on any error), without
+    the ORM session: those paths run prebuilt Core statements, and the session's unit of work,
+    identity map and statement coercions cost more there than the database work.
+    """
+    if not is_sqlite(engine):
+        async with engine.begin() as conn:
+            yield conn
+        return
+    async with _WRITE_LOCKS.setdefault(id(engine), asyncio.Lock()), engine.connect() as conn:
+        await conn.execution_options(immediate=True, durable=durable)
+        async with conn.begin():
+            yield conn
+
+
+@asynccontextmanager
+async def core_reader(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for reads that need no write lock (autocommit on SQLite: each read sees committed rows)."""
+    async with engine.connect() as conn:
+        yield conn
