@@ -93,14 +93,16 @@ def _sodium_add(p: bytes, q: bytes) -> bytes:
     out = _new("unsigned char[32]")
     if _lib_add(out, p, q) != 0:
         raise _library_error()
-    return _buffer(out, 32)[:]
+    result: bytes = _buffer(out, 32)[:]
+    return result
 
 
 def _sodium_sub(p: bytes, q: bytes) -> bytes:
     out = _new("unsigned char[32]")
     if _lib_sub(out, p, q) != 0:
         raise _library_error()
-    return _buffer(out, 32)[:]
+    result: bytes = _buffer(out, 32)[:]
+    return result
 
 
 def _sodium_mul(scalar: bytes, point: bytes) -> bytes:
@@ -108,14 +110,16 @@ def _sodium_mul(scalar: bytes, point: bytes) -> bytes:
     out = _new("unsigned char[32]")
     if _lib_mul(out, scalar, point) != 0:
         raise _library_error()
-    return _buffer(out, 32)[:]
+    result: bytes = _buffer(out, 32)[:]
+    return result
 
 
 def _sodium_base_mul(scalar: bytes) -> bytes:
     out = _new("unsigned char[32]")
     if _lib_base_mul(out, scalar) != 0:
         raise _library_error()
-    return _buffer(out, 32)[:]
+    result: bytes = _buffer(out, 32)[:]
+    return result
 
 
 def _encode_scalar(value: int) -> bytes:
