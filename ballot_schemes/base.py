@@ -22,7 +22,7 @@ from voting_engine.core.context import ElectionContext
 from voting_engine.core.elgamal import Ciphertext, encrypt
 from voting_engine.core.encoding import EncodingError
 from voting_engine.core.group import PointError, Scalar, ScalarError
-from voting_engine.core.proofs.disjunctive import ProofFormatError
+from voting_engine.core.proofs.disjunctive import ProofFormatError, peek_first_challenge
 from voting_engine.core.proofs.weighted_sum import SumProof, prove_weighted_sum, verify_weighted_sum
 
 
@@ -68,8 +68,12 @@ class EncryptedChoices:
             cts, eps, cps = value["ciphertexts"], value["entry_proofs"], value["constraint_proofs"]
             if not all(isinstance(x, list) for x in (cts, eps, cps)):
                 raise InvalidBallot("schema", "ciphertexts, entry_proofs and constraint_proofs must be lists")
+            # Entry i's proof starts with branch 0, whose check computes c_0·α_i and c_0·β_i: validate
+            # the ciphertext's points through exactly those products (see Point.from_bytes_with_multiple).
+            firsts = [peek_first_challenge(p) for p in eps[: len(cts)]]
+            firsts += [0] * (len(cts) - len(firsts))
             return cls(
-                tuple(Ciphertext.from_json(c) for c in cts),
+                tuple(Ciphertext.from_json(c, multiple=m) for c, m in zip(cts, firsts, strict=True)),
                 tuple(SumProof.from_json(p) for p in eps),
                 tuple(SumProof.from_json(p) for p in cps),
             )

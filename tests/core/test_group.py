@@ -403,3 +403,63 @@ def test_generator_h() -> None:
     for k in range(1, 50):  # H is not a small multiple of G
         assert base_mul(k) != H and base_mul(-k) != H
     assert Point.from_bytes(G_BYTES) == G
+
+
+# --- validating through a multiplication ------------------------------------------------------
+
+
+def bad_encodings() -> list[bytes]:
+    """One encoding per refusal reason: small order, outside the subgroup, non-canonical, off-curve."""
+    ref_p = ref_decode(base_mul(987654321).to_bytes())
+    assert ref_p is not None
+    mixed = [ref_encode(ref_add(ref_p, t)) for t in SMALL_ORDER[1:]]
+    non_canonical = [((P + offset) | (sign << 255)).to_bytes(32, "little") for offset in (0, 1, 18) for sign in (0, 1)]
+    negative_zero = [(y | (1 << 255)).to_bytes(32, "little") for y in (1, P - 1)]
+    off_curve = first_off_curve_encoding()
+    return [*SMALL_ORDER_BYTES, *mixed, *non_canonical, *negative_zero, off_curve, bytes([off_curve[0]]) + bytes(31)]
+
+
+@pytest.mark.parametrize("scalar", [1, 2**127 + 5, L - 1, 0])
+def test_from_bytes_with_multiple_refuses_exactly_like_from_bytes(scalar: int) -> None:
+    for data in bad_encodings():
+        try:
+            Point.from_bytes(data)
+        except PointError as exc:
+            expected = exc.reason
+        else:
+            continue  # an arbitrary encoding that happens to be valid is covered below
+        with pytest.raises(PointError) as info:
+            Point.from_bytes_with_multiple(data, scalar)
+        assert info.value.reason == expected
+    wrong: list[object] = [bytes(31), G_BYTES.hex()]
+    for bad in wrong:
+        with pytest.raises(PointError) as info:
+            Point.from_bytes_with_multiple(bad, scalar)  # type: ignore[arg-type]
+        assert info.value.reason == "bad_length"
+
+
+@FAST
+@given(st.binary(min_size=32, max_size=32), st.integers(min_value=1, max_value=2**128 - 1))
+def test_from_bytes_with_multiple_on_random_bytes(data: bytes, scalar: int) -> None:
+    try:
+        expected: Point | str = Point.from_bytes(data)
+    except PointError as exc:
+        expected = exc.reason
+    try:
+        got: Point | str = Point.from_bytes_with_multiple(data, scalar)
+    except PointError as exc:
+        got = exc.reason
+    assert got == expected
+
+
+@pytest.mark.parametrize("scalar", [1, 3, 2**128 - 1, L - 1])
+def test_from_bytes_with_multiple_keeps_the_product(scalar: int) -> None:
+    point = base_mul(424242)
+    parsed = Point.from_bytes_with_multiple(point.to_bytes(), scalar)
+    assert parsed == point and hash(parsed) == hash(point) and parsed.to_bytes() == point.to_bytes()
+    expected = Point(point.to_bytes()) * scalar
+    OPS.reset()
+    assert parsed * scalar == expected and parsed * Scalar(scalar) == expected and scalar * parsed == expected
+    assert OPS.var_mul == 0  # served from the validation's product
+    assert parsed * 5 == Point(point.to_bytes()) * 5 and parsed * 0 == IDENTITY
+    assert parsed + IDENTITY == point and parsed - point == IDENTITY

@@ -55,10 +55,20 @@ class Ciphertext:
         return [b64encode(self.alpha.to_bytes()), b64encode(self.beta.to_bytes())]
 
     @classmethod
-    def from_json(cls, value: object, *, allow_identity: bool = False) -> Ciphertext:
-        """Parse ``[α, β]`` as base64url points, validating both."""
+    def from_json(cls, value: object, *, allow_identity: bool = False, multiple: int = 0) -> Ciphertext:
+        """Parse ``[α, β]`` as base64url points, validating both.
+
+        A non-zero ``multiple`` (the first branch challenge of the proof about this ciphertext)
+        validates each point by computing multiple·α and multiple·β, which that proof's verification
+        reuses; acceptance and error reasons are those of ``Point.from_bytes``.
+        """
         if not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, str) for v in value):
             raise ValueError("a ciphertext is a list of two base64url points")
+        if multiple and not allow_identity:
+            return cls(
+                Point.from_bytes_with_multiple(b64decode(value[0], 32), multiple),
+                Point.from_bytes_with_multiple(b64decode(value[1], 32), multiple),
+            )
         return cls(
             Point.from_bytes(b64decode(value[0], 32), allow_identity=allow_identity),
             Point.from_bytes(b64decode(value[1], 32), allow_identity=allow_identity),

@@ -243,6 +243,24 @@ class Point:
             raise PointError(reason, message)
         return cls(data)
 
+    @classmethod
+    def from_bytes_with_multiple(cls, data: bytes, scalar: int) -> Point:
+        """``from_bytes(data)`` that validates by computing ``scalar·P``, which the caller needs next.
+
+        ``crypto_scalarmult_ed25519_noclamp`` runs the checks of ``is_valid_point`` (canonical, not of
+        small order, on the curve, in the prime-order subgroup) and fails otherwise only for a zero
+        scalar or an identity result, impossible for 0 < scalar < L and a subgroup point.  So its
+        success proves validity, and on failure ``from_bytes`` refuses the point and names the defect
+        exactly as always.  One multiplication thus replaces a validation plus a multiplication.
+        """
+        if isinstance(data, bytes) and len(data) == 32 and 0 < scalar < L:
+            out = _new("unsigned char[32]")
+            OPS.var_mul += 1
+            if _lib_mul(out, _encode_scalar(scalar), data) == 0:
+                product: bytes = _buffer(out, 32)[:]
+                return _PointWithMultiple(data, scalar, product)
+        return cls.from_bytes(data)
+
     @staticmethod
     def identity() -> Point:
         return IDENTITY
@@ -294,6 +312,27 @@ class Point:
 
     def __repr__(self) -> str:
         return f"Point({self._data.hex()})"
+
+
+class _PointWithMultiple(Point):
+    """A parsed point that remembers one multiple ``scalar·P`` computed while validating it."""
+
+    __slots__ = ("_product", "_scalar")
+    _scalar: int
+    _product: bytes
+
+    def __init__(self, data: bytes, scalar: int, product: bytes) -> None:
+        object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_scalar", scalar)
+        object.__setattr__(self, "_product", product)
+
+    def __mul__(self, scalar: Scalar | int) -> Point:
+        value = scalar.value if isinstance(scalar, Scalar) else scalar % L
+        if value == self._scalar:
+            return Point(self._product)
+        return Point.__mul__(self, value)
+
+    __rmul__ = __mul__
 
 
 def base_mul(scalar: Scalar | int) -> Point:

@@ -67,6 +67,22 @@ class RangeProof:
         return cls(tuple(decode_challenge(x) for x in cs), tuple(Scalar.from_bytes(b64decode(x, 32)) for x in vs))
 
 
+def peek_first_challenge(value: object) -> int:
+    """c[0] of a range proof's JSON without parsing it, or 0 when absent or malformed.
+
+    Only a hint for ``Ciphertext.from_json(multiple=…)``: the proof itself is parsed (and refused)
+    later exactly as before, so this never raises.
+    """
+    if isinstance(value, dict):
+        cs = value.get("c")
+        if isinstance(cs, list) and cs and isinstance(cs[0], str):
+            try:
+                return decode_challenge(cs[0])
+            except ValueError:
+                return 0
+    return 0
+
+
 def _check_range(lo: int, hi: int) -> None:
     if lo < 0 or hi < lo:
         raise ValueError(f"invalid range [{lo}, {hi}]")

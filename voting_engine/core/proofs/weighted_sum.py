@@ -20,7 +20,13 @@ from dataclasses import dataclass
 
 from voting_engine.core.elgamal import Ciphertext, encrypt
 from voting_engine.core.group import Point, Scalar, base_mul
-from voting_engine.core.proofs.disjunctive import ProofFormatError, RangeProof, prove_range, verify_range
+from voting_engine.core.proofs.disjunctive import (
+    ProofFormatError,
+    RangeProof,
+    peek_first_challenge,
+    prove_range,
+    verify_range,
+)
 
 CDS_LIMIT = 8
 
@@ -92,8 +98,10 @@ class SumProof:
             bits, proofs = value["bits"], value["bit_proofs"]
             if not isinstance(bits, list) or not isinstance(proofs, list) or len(bits) != len(proofs):
                 raise ProofFormatError("bits and bit_proofs must be lists of equal length")
+            # Each bit's 0/1 proof computes c_0·α and c_0·β first: validate through those products.
+            firsts = [peek_first_challenge(p) for p in proofs]
             return cls(
-                bits=tuple(Ciphertext.from_json(b) for b in bits),
+                bits=tuple(Ciphertext.from_json(b, multiple=m) for b, m in zip(bits, firsts, strict=True)),
                 bit_proofs=tuple(RangeProof.from_json(p) for p in proofs),
             )
         raise ProofFormatError("a sum proof is {c, v} (one disjunctive proof) or {bits, bit_proofs}")
