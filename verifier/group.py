@@ -23,10 +23,13 @@ from verifier.encoding import EncodingError, b64decode, hash_elements
 
 __all__ = [
     "IDENTITY",
+    "STRICT",
+    "DeferredPoints",
     "G",
     "H",
     "L",
     "PointError",
+    "Points",
     "add",
     "base_mul",
     "decode_point",
@@ -161,6 +164,64 @@ def decode_scalar(text: object) -> int:
     if value >= L:
         raise PointError("non_canonical")
     return value
+
+
+class Points:
+    """Strict handling of received points: each is validated when decoded (``decode_point``)."""
+
+    def decode(self, text: object, *, allow_identity: bool = False) -> bytes:
+        """A received point, validated."""
+        return decode_point(text, allow_identity=allow_identity)
+
+    def mul(self, k: int, point: bytes) -> bytes:
+        """k·P (see ``mul``)."""
+        return mul(k, point)
+
+
+STRICT = Points()
+
+
+class DeferredPoints(Points):
+    """Received points whose validation is left to the scalar multiplications that use them.
+
+    ``crypto_scalarmult_ed25519_noclamp`` runs exactly the tests of ``is_valid_point`` on its input
+    (canonical, not of small order, on the curve, in the prime-order subgroup) before multiplying,
+    and fails besides only for a zero scalar or an identity result — impossible for a scalar in
+    [2, L) times a point of prime order L. So a successful multiplication by such a scalar validates
+    the point's bytes, and repeating the test in ``decode`` would cost ~40 µs per point for nothing.
+    Points never multiplied that way are tested by ``settle``. An invalid point makes ``mul`` raise
+    or ``settle`` return False; the caller must then redo its checks with ``STRICT`` to learn which
+    point is wrong and why, and must not trust anything computed here before ``settle`` succeeded.
+    """
+
+    def __init__(self) -> None:
+        self.pending: set[bytes] = set()
+
+    def decode(self, text: object, *, allow_identity: bool = False) -> bytes:
+        """Base64url text to 32 bytes that are not the identity; validity is settled later."""
+        try:
+            data = b64decode(text, 32)
+        except EncodingError as exc:
+            raise PointError(str(exc)) from exc
+        if data == IDENTITY:
+            if not allow_identity:
+                raise PointError("identity")
+            return data
+        self.pending.add(data)
+        return data
+
+    def mul(self, k: int, point: bytes) -> bytes:
+        """k·P; libsodium refuses an invalid P (raising), and a success validates P."""
+        product = mul(k, point)
+        if k % L > 1 and point != IDENTITY:  # libsodium multiplied, so it tested ``point``
+            self.pending.discard(point)
+        return product
+
+    def settle(self) -> bool:
+        """True if every decoded point not yet validated by a multiplication is valid."""
+        valid = all(crypto_core_ed25519_is_valid_point(p) for p in self.pending)
+        self.pending.clear()
+        return valid
 
 
 def _encode_affine(x: int, y: int) -> bytes:

@@ -7,12 +7,12 @@ tag, the context hash, the whole statement and all commitments (strong Fiat–Sh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from verifier.encoding import CHALLENGE_BYTES, EncodingError, b64decode, challenge
-from verifier.group import IDENTITY, G, L, add, base_mul, decode_point, decode_scalar, mul, neg, sub
+from verifier.group import IDENTITY, STRICT, G, L, Points, add, base_mul, decode_scalar, mul, neg, sub
 
 __all__ = [
     "MAX_RANGE_VALUES",
@@ -55,16 +55,16 @@ def _scalar(text: object, what: str) -> int:
         raise ProofError(f"{what}: {exc}") from exc
 
 
-def decode_ciphertext(value: object, *, allow_identity: bool = False) -> Ciphertext:
-    """``[α, β]`` with both points validated (identity only where explicitly allowed)."""
+def decode_ciphertext(value: object, *, allow_identity: bool = False, points: Points = STRICT) -> Ciphertext:
+    """``[α, β]`` with both points validated by ``points`` (identity only where explicitly allowed)."""
     if not isinstance(value, list) or len(value) != 2:
         raise ProofError("ciphertext is not a pair [alpha, beta]")
     try:
-        alpha = decode_point(value[0], allow_identity=allow_identity)
+        alpha = points.decode(value[0], allow_identity=allow_identity)
     except EncodingError as exc:
         raise ProofError(f"alpha: {exc}") from exc
     try:
-        beta = decode_point(value[1], allow_identity=allow_identity)
+        beta = points.decode(value[1], allow_identity=allow_identity)
     except EncodingError as exc:
         raise ProofError(f"beta: {exc}") from exc
     return alpha, beta
@@ -104,8 +104,13 @@ def _small_multiple_of_g(j: int) -> bytes:
     return base_mul(j)
 
 
-def verify_range(ctx: bytes, key: bytes, lo: int, hi: int, ct: Ciphertext, proof: object) -> None:
-    """CDS disjunctive proof that ``ct`` encrypts some j in [lo, hi] under ``key`` (protocol §5.3)."""
+def verify_range(
+    ctx: bytes, key: bytes, lo: int, hi: int, ct: Ciphertext, proof: object, points: Points = STRICT
+) -> None:
+    """CDS disjunctive proof that ``ct`` encrypts some j in [lo, hi] under ``key`` (protocol §5.3).
+
+    ``points`` multiplies α and the shifted β, so that deferred points are validated there.
+    """
     if hi < lo or hi - lo + 1 > MAX_RANGE_VALUES:
         raise ProofError(f"range [{lo}, {hi}] not provable (1 to {MAX_RANGE_VALUES} values)")
     c_list, v_list = _fields(proof, "c", "v")
@@ -121,8 +126,8 @@ def verify_range(ctx: bytes, key: bytes, lo: int, hi: int, ct: Ciphertext, proof
         v = _scalar(v_list[offset], f"v[{offset}]")
         total += c
         shifted = beta if j == 0 else sub(beta, _small_multiple_of_g(j))
-        a = sub(base_mul(v), mul(c, alpha))
-        b = sub(mul(v, key), mul(c, shifted))
+        a = sub(base_mul(v), points.mul(c, alpha))
+        b = sub(mul(v, key), points.mul(c, shifted))
         elements += [a, b]
     if total % _C_MOD != challenge(TAG_RANGE, *elements):
         raise ProofError(f"range proof [{lo}, {hi}]: challenge sum mismatch")
@@ -136,15 +141,18 @@ def _scale(w: int, ct: Ciphertext) -> Ciphertext:
     return mul(w % L, ct[0]), mul(w % L, ct[1])
 
 
+def _sum(terms: Iterable[Ciphertext]) -> Ciphertext:
+    """Σ of ciphertexts, starting from the first term: adding it to the identity would cost two
+    additions and, for canonical points, give the same bytes back."""
+    total: Ciphertext | None = None
+    for sa, sb in terms:
+        total = (sa, sb) if total is None else (add(total[0], sa), add(total[1], sb))
+    return (IDENTITY, IDENTITY) if total is None else total
+
+
 def weighted_sum(cts: Sequence[Ciphertext], weights: Sequence[int]) -> Ciphertext:
     """E_S = Σ w_i·E_i (homomorphic; weights 0 and ±1 need no multiplication)."""
-    alpha, beta = IDENTITY, IDENTITY
-    for ct, w in zip(cts, weights, strict=True):
-        if w == 0:
-            continue
-        sa, sb = _scale(w, ct)
-        alpha, beta = add(alpha, sa), add(beta, sb)
-    return alpha, beta
+    return _sum(_scale(w, ct) for ct, w in zip(cts, weights, strict=True) if w != 0)
 
 
 def bit_weights(spread: int) -> list[int]:
@@ -161,8 +169,12 @@ def verify_weighted_sum(
     lo: int,
     hi: int,
     proof: object,
+    points: Points = STRICT,
 ) -> None:
-    """Proof that lo ≤ Σ w_i·m_i ≤ hi (protocol §5.4): CDS when R+1 ≤ 8, else bit decomposition."""
+    """Proof that lo ≤ Σ w_i·m_i ≤ hi (protocol §5.4): CDS when R+1 ≤ 8, else bit decomposition.
+
+    The ciphertexts must have been decoded by ``points``; bit ciphertexts are decoded by it too.
+    """
     if hi < lo:
         raise ProofError(f"empty range [{lo}, {hi}]")
     if len(cts) != len(weights):
@@ -170,7 +182,7 @@ def verify_weighted_sum(
     total = weighted_sum(cts, weights)
     spread = hi - lo
     if spread + 1 <= BIT_DECOMPOSITION_ABOVE:
-        verify_range(ctx, key, lo, hi, total, proof)
+        verify_range(ctx, key, lo, hi, total, proof, points)
         return
     bits_json, bit_proofs = _fields(proof, "bits", "bit_proofs")
     u = bit_weights(spread)
@@ -178,18 +190,18 @@ def verify_weighted_sum(
         raise ProofError("bits and bit_proofs must be lists")
     if len(bits_json) != len(u) or len(bit_proofs) != len(u):
         raise ProofError(f"bit decomposition of [{lo}, {hi}] needs {len(u)} bits and proofs")
-    acc_a, acc_b = IDENTITY, IDENTITY
+    scaled: list[Ciphertext] = []
     for j, (bit_json, bit_proof) in enumerate(zip(bits_json, bit_proofs, strict=True)):
         try:
-            bit = decode_ciphertext(bit_json)
+            bit = decode_ciphertext(bit_json, points=points)
         except ProofError as exc:
             raise ProofError(f"bit {j}: {exc}") from exc
         try:
-            verify_range(ctx, key, 0, 1, bit, bit_proof)
+            verify_range(ctx, key, 0, 1, bit, bit_proof, points)
         except ProofError as exc:
             raise ProofError(f"bit {j}: {exc}") from exc
-        sa, sb = _scale(u[j], bit)
-        acc_a, acc_b = add(acc_a, sa), add(acc_b, sb)
+        scaled.append(_scale(u[j], bit))
+    acc_a, acc_b = _sum(scaled)
     target_b = sub(total[1], base_mul(lo)) if lo else total[1]
     if acc_a != total[0] or acc_b != target_b:
         raise ProofError(f"bits do not sum to the weighted sum minus {lo}")

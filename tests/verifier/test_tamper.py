@@ -17,7 +17,7 @@ from nacl.signing import SigningKey
 
 from verifier.ballots import signature_message, tracking_hash
 from verifier.encoding import b64decode, b64encode
-from verifier.group import base_mul, small_order_points
+from verifier.group import add, base_mul, small_order_points
 
 from .record_tools import (
     copy_record,
@@ -249,6 +249,15 @@ def test_small_order_in_ballot_ciphertext(record: Path) -> None:
     _edit_board(record, lambda entries: entries[0]["ballot"]["choices"]["ciphertexts"][0].__setitem__(0, SMALL))
     failed, text = _failing(record)
     assert "V6" in failed and "small_order" in text
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_point_outside_subgroup_in_ballot_ciphertext(record: Path, index: int) -> None:
+    """α and β are validated by the proof's multiplications, not on decoding: the defect is still named."""
+    mixed = b64encode(add(base_mul(5), small_order_points()[4]))
+    _edit_board(record, lambda entries: entries[1]["ballot"]["choices"]["ciphertexts"][2].__setitem__(index, mixed))
+    failed, text = _failing(record)
+    assert "V6" in failed and f"line 2 (position 1): ciphertext 2: {('alpha', 'beta')[index]}: not_in_subgroup" in text
 
 
 def test_small_order_in_bit_ciphertext(record: Path) -> None:

@@ -11,7 +11,20 @@ from nacl.signing import SigningKey
 
 from verifier.ballots import signature_message, tracking_hash
 from verifier.encoding import EncodingError, b64decode, b64encode, canonical_json, challenge, hash_elements
-from verifier.group import IDENTITY, G, L, add, base_mul, mul, neg, point_defect, small_order_points, sub
+from verifier.group import (
+    IDENTITY,
+    DeferredPoints,
+    G,
+    L,
+    PointError,
+    add,
+    base_mul,
+    mul,
+    neg,
+    point_defect,
+    small_order_points,
+    sub,
+)
 from verifier.merkle import MerkleAccumulator, leaf_hash, root_of, tree_head_digest
 from verifier.proofs import ProofError, bit_weights, verify_weighted_sum, weighted_sum
 from verifier.ranking import (
@@ -75,6 +88,38 @@ def test_small_order_points_are_refused() -> None:
     assert all(point_defect(p) == "small_order" for p in points[1:])
     mixed = add(base_mul(3), points[4])
     assert point_defect(mixed) == "not_in_subgroup"
+
+
+def _defective_points() -> list[bytes]:
+    not_on_curve = next(y.to_bytes(32, "little") for y in range(2, 100)
+                        if point_defect(y.to_bytes(32, "little")) == "not_on_curve")
+    return [small_order_points()[4], add(base_mul(3), small_order_points()[4]), (2**255 - 19).to_bytes(32, "little"),
+            not_on_curve, small_order_points()[1]]
+
+
+@pytest.mark.parametrize("bad", _defective_points())
+def test_deferred_points_refuse_what_strict_decoding_refuses(bad: bytes) -> None:
+    """A deferred point is refused by the multiplication that uses it, or else by ``settle``."""
+    assert point_defect(bad) is not None
+    points = DeferredPoints()
+    decoded = points.decode(b64encode(bad))
+    with pytest.raises(Exception):  # noqa: B017 - libsodium's error type is not part of the contract
+        points.mul(5, decoded)
+    assert not points.settle()
+    for k in (0, 1, L, L + 1):  # no libsodium call, so no validation: settle must catch it
+        points.decode(b64encode(bad))
+        points.mul(k, decoded)
+        assert not points.settle()
+
+
+def test_deferred_points_accept_valid_points() -> None:
+    points = DeferredPoints()
+    p, q = points.decode(b64encode(base_mul(7))), points.decode(b64encode(base_mul(9)))
+    assert points.mul(3, p) == base_mul(21) and points.pending == {q}
+    assert points.settle() and not points.pending
+    with pytest.raises(PointError, match="identity"):
+        points.decode(b64encode(IDENTITY))
+    assert points.decode(b64encode(IDENTITY), allow_identity=True) == IDENTITY and not points.pending
 
 
 # ---------------------------------------------------------------- schema checker
