@@ -47,6 +47,15 @@ async def scenario_checks(url: str, tmp: Path) -> None:
         # education gate first: 403 listing the missing modules in the stage's order
         body = await expect("education_required", 403, alice.cast(STAGE, envelope))
         assert body["missing_modules"] == ["budget-school-1"]
+        # a malformed ballot is refused as such before every other check, whether or not the server has
+        # started checking it in a worker (it has, once it knows the stage; not for a stage's first ballot)
+        early = copy.deepcopy(envelope)
+        early["choices"]["ciphertexts"][0][0] = b64encode(bytes([1]) + bytes(31))
+        await expect("bad_point", 400, alice.cast(STAGE, early))
+        e.server.service.stages.clear()
+        await expect("bad_point", 400, alice.cast(STAGE, early))
+        del early["choices"]["entry_proofs"]
+        await expect("schema", 400, alice.cast(STAGE, early))
         assert await board_rows(e) == 0
         await e.school(alice)
         await e.school(bob)

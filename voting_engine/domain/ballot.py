@@ -26,14 +26,20 @@ ENVELOPE_KEYS = {"version", "election_id", "stage_id", "credential", "choices", 
 
 
 @dataclass(frozen=True)
-class Ballot:
-    """A parsed, signed envelope; ``tracking`` is its 32-byte tracking hash."""
+class SignedEnvelope:
+    """An envelope whose shape, credential and signature are read, with its ciphertexts as raw bytes.
+
+    What the casting service checks on its event loop (signature, copied ciphertexts) needs no
+    parsed group elements; validating every point and checking the proofs is a verification
+    worker's job (``voting_engine.service.verification``).
+    """
 
     envelope: Mapping[str, Any]
-    choices: EncryptedChoices
     credential: bytes
     signature: bytes
     tracking: bytes
+    ciphertext_pairs: tuple[bytes, ...]
+    """The raw α‖β of every ciphertext (decoded, not yet validated as points)."""
 
     @property
     def stage_id(self) -> str:
@@ -41,7 +47,14 @@ class Ballot:
 
     def ciphertext_keys(self) -> list[bytes]:
         """The raw α‖β of every ciphertext, to detect a copied ciphertext (Helios replay)."""
-        return [c.alpha.to_bytes() + c.beta.to_bytes() for c in self.choices.ciphertexts]
+        return list(self.ciphertext_pairs)
+
+
+@dataclass(frozen=True)
+class Ballot(SignedEnvelope):
+    """A signed envelope with every point validated and the choices parsed."""
+
+    choices: EncryptedChoices
 
 
 def unsigned_envelope(election_id: str, stage_id: str, credential: bytes, choices: EncryptedChoices) -> dict[str, Any]:
@@ -74,8 +87,12 @@ def seal(
     return envelope, opening, tracking
 
 
-def parse_envelope(envelope: object) -> Ballot:
-    """Check the envelope's shape and parse every point; ``BallotRejected`` with code ``schema``/``bad_point``."""
+def read_envelope(envelope: object) -> SignedEnvelope:
+    """Check the envelope's shape and read its ciphertexts' bytes; ``BallotRejected`` with code ``schema``.
+
+    Points are not validated here (``parse_envelope`` does that); a malformed point is found by
+    the full parse, which reports it as ``bad_point``.
+    """
     if not isinstance(envelope, Mapping) or set(envelope) != ENVELOPE_KEYS:
         raise BallotRejected("schema", f"a ballot is an object with exactly the keys {sorted(ENVELOPE_KEYS)}")
     if envelope["version"] != ENVELOPE_VERSION:
@@ -89,15 +106,39 @@ def parse_envelope(envelope: object) -> Ballot:
         raise BallotRejected("schema", f"credential or signature: {exc}") from exc
     if not is_valid_public_credential(credential):
         raise BallotRejected("bad_credential", "the credential is not a valid Ed25519 public key")
+    choices = envelope["choices"]
+    ciphertexts = choices.get("ciphertexts") if isinstance(choices, Mapping) else None
+    if not isinstance(ciphertexts, list):
+        raise BallotRejected("schema", "choices must be an object with a list of ciphertexts")
+    pairs = []
+    for ct in ciphertexts:
+        if not isinstance(ct, list) or len(ct) != 2 or not all(isinstance(v, str) for v in ct):
+            raise BallotRejected("schema", "a ciphertext is a list of two base64url points")
+        try:
+            pairs.append(b64decode(ct[0], 32) + b64decode(ct[1], 32))
+        except EncodingError as exc:
+            raise BallotRejected("schema", f"ciphertext: {exc}") from exc
+    return SignedEnvelope(envelope, credential, signature, envelope_tracking_hash(envelope), tuple(pairs))
+
+
+def parse_choices(choices: object) -> EncryptedChoices:
+    """Parse and validate every point and scalar; ``BallotRejected`` with code ``schema`` or ``bad_point``."""
     try:
-        choices = EncryptedChoices.from_json(envelope["choices"])
+        return EncryptedChoices.from_json(choices)
     except InvalidBallot as exc:
         code = "bad_point" if exc.code.startswith("bad_point") else "schema"
         raise BallotRejected(code, exc.message) from exc
-    return Ballot(envelope, choices, credential, signature, envelope_tracking_hash(envelope))
 
 
-def check_signature(ballot: Ballot, election_id: str, stage_id: str) -> None:
+def parse_envelope(envelope: object) -> Ballot:
+    """Check the envelope's shape and parse every point; ``BallotRejected`` with code ``schema``/``bad_point``."""
+    signed = read_envelope(envelope)
+    choices = parse_choices(signed.envelope["choices"])
+    return Ballot(signed.envelope, signed.credential, signed.signature, signed.tracking, signed.ciphertext_pairs,
+                  choices)
+
+
+def check_signature(ballot: SignedEnvelope, election_id: str, stage_id: str) -> None:
     if ballot.envelope["election_id"] != election_id or ballot.envelope["stage_id"] != stage_id:
         raise BallotRejected("wrong_stage", "the ballot was made for another election or stage")
     if not verify_ballot_signature(ballot.credential, election_id, stage_id, ballot.tracking, ballot.signature):

@@ -8,25 +8,32 @@ Re-submitting the identical ballot returns the stored receipt; re-voting follows
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from voting_engine.core.board import chain_next
 from voting_engine.core.encoding import b64decode, b64encode, canonical_json
 from voting_engine.core.hashing import hash_elements, sha256
 from voting_engine.core.receipts import short_code
-from voting_engine.domain.ballot import Ballot, check_signature, parse_envelope
+from voting_engine.domain.ballot import (
+    SignedEnvelope,
+    check_signature,
+    parse_choices,
+    parse_envelope,
+    read_envelope,
+)
 from voting_engine.domain.bulletin import leaf_data
 from voting_engine.domain.errors import BallotRejected
 from voting_engine.service.admin import sign_head
 from voting_engine.service.context import ServiceContext, StageCache, dumps
-from voting_engine.service.errors import ServiceError
-from voting_engine.service.verification import verify_proofs
-from voting_engine.storage.models import BoardCiphertext, BoardEntryRow, Credential, Stage
+from voting_engine.service.errors import ServiceError, not_found
+from voting_engine.service.verification import check_in_worker
+from voting_engine.storage.models import BoardCiphertext, BoardEntryRow, Credential, Stage, table
 
 RECEIPT_TAG = "pbvote/receipt/v1"
 
@@ -47,106 +54,149 @@ def _window_open(definition_window: tuple[str, str], now: datetime) -> str | Non
     return None
 
 
-async def _credential(session: Any, election_id: str, credential: bytes) -> Any:
-    """The credential's group and revocation flag (a row with ``.group`` and ``.revoked``), or None."""
-    return (
-        await session.execute(
-            select(Credential.group, Credential.revoked).where(
-                Credential.election_id == election_id, Credential.public == b64encode(credential)
-            )
-        )
-    ).first()
+# The casting path's statements, built once (on SQLite, building one costs more than running it).
+_ST, _CR, _BE, _BC = table(Stage).c, table(Credential).c, table(BoardEntryRow).c, table(BoardCiphertext).c
+_STAGE = select(_ST.id, _ST.status, _ST.definition_json, _ST.stage_hash, _ST.board_size, _ST.last_chain).where(
+    (_ST.election_id == bindparam("election_id")) & (_ST.id == bindparam("stage_id"))
+)
+_STAGE_LOCKED = _STAGE.with_for_update()
+_STAGE_ADVANCE = (  # an UPDATE's bind names must differ from its columns'
+    update(table(Stage))
+    .where((_ST.election_id == bindparam("e")) & (_ST.id == bindparam("s")))
+    .values(board_size=bindparam("size"), last_chain=bindparam("chain"))
+)
+_CREDENTIAL = select(_CR.group, _CR.revoked).where(
+    (_CR.election_id == bindparam("election_id")) & (_CR.public == bindparam("public"))
+)
+_BOARD_KEY = (_BE.election_id == bindparam("election_id")) & (_BE.stage_id == bindparam("stage_id"))
+_RECEIPT = select(_BE.receipt).where(_BOARD_KEY & (_BE.tracking == bindparam("tracking")))
+_EARLIER = select(_BE.position).where(_BOARD_KEY & (_BE.credential == bindparam("credential"))).limit(1)
+_COPIED = (
+    select(_BC.digest)
+    .where((_BC.election_id == bindparam("election_id")) & _BC.digest.in_(bindparam("digests", expanding=True)))
+    .limit(1)
+)
+_ADD_CIPHERTEXTS = insert(table(BoardCiphertext))
+_ADD_ENTRY = insert(table(BoardEntryRow))
+
+
+async def _stage(conn: Any, election_id: str, stage_id: str, *, lock: bool = False) -> Any:
+    row = (await conn.execute(_STAGE_LOCKED if lock else _STAGE,
+                              {"election_id": election_id, "stage_id": stage_id})).first()
+    if row is None:
+        raise not_found(f"stage {stage_id!r}")
+    return row
 
 
 async def precheck(
-    svc: ServiceContext, election_id: str, stage_id: str, envelope: object, session_credential: bytes | None
-) -> tuple[Ballot, StageCache, dict[str, Any] | None]:
-    """All checks that need no write lock, in the documented order; raises ``ServiceError``."""
+    svc: ServiceContext, election_id: str, stage_id: str, ballot: SignedEnvelope, session_credential: bytes | None
+) -> tuple[StageCache, dict[str, Any] | None]:
+    """The checks that need no write lock and no proof, in the documented order; raises ``ServiceError``."""
     from voting_engine.service.education import missing_for_stage
 
-    try:
-        ballot = parse_envelope(envelope)
-    except BallotRejected as exc:
-        raise _rejected(exc) from exc
-    async with svc.factory() as session:
-        stage = await svc.stage_row(session, election_id, stage_id)
+    async with svc.core_reader() as conn:
+        stage = await _stage(conn, election_id, stage_id)
         if stage.status != "open":
             raise ServiceError("stage_not_open", f"stage {stage_id!r} is {stage.status}", 409)
-        manifest = await svc.manifest(session, election_id)
+        manifest = await svc.manifest(conn, election_id)
         spec = manifest.stage(stage_id)
         problem = _window_open((spec.opens_at, spec.closes_at), svc.clock())
         if problem:
             raise ServiceError("stage_not_open", problem, 409)
-        cache = await svc.stage_cache(session, election_id, stage)
+        cache = await svc.stage_cache(conn, election_id, stage)
         if ballot.envelope["election_id"] != election_id or ballot.envelope["stage_id"] != stage_id:
             raise ServiceError("wrong_stage", "the ballot was made for another election or stage")
         if session_credential is not None and session_credential != ballot.credential:
             raise ServiceError("session_mismatch", "the ballot is signed by another credential than the session's", 403)
-        cred = await _credential(session, election_id, ballot.credential)
+        credential = b64encode(ballot.credential)
+        cred = (await conn.execute(_CREDENTIAL, {"election_id": election_id, "public": credential})).first()
         if cred is None or cred.group not in cache.definition["groups"]:
             raise ServiceError("not_eligible", "the credential is not on the roll of a group voting in this stage", 403)
         if cred.revoked:
             raise ServiceError("revoked", "the credential has been revoked", 403)
-        missing = await missing_for_stage(session, election_id, b64encode(ballot.credential), list(spec.education))
+        missing = await missing_for_stage(conn, election_id, credential, list(spec.education))
         if missing:
             raise ServiceError(
                 "education_required", "budget school modules must be passed before voting", 403, missing_modules=missing
             )
-        existing = await _existing_receipt(session, election_id, stage_id, ballot)
+        existing = await _existing_receipt(conn, election_id, stage_id, ballot)
         if existing is None:
             digests = [b64encode(sha256(k)) for k in ballot.ciphertext_keys()]
-            copied = (
-                await session.execute(
-                    select(BoardCiphertext.digest)
-                    .where(BoardCiphertext.election_id == election_id, BoardCiphertext.digest.in_(digests))
-                    .limit(1)
-                )
-            ).first()
+            copied = (await conn.execute(_COPIED, {"election_id": election_id, "digests": digests})).first()
             if copied is not None:
                 raise ServiceError("replayed_ciphertext", "the ballot copies a ciphertext already on a board", 409)
     try:
         check_signature(ballot, election_id, stage_id)
     except BallotRejected as exc:
         raise _rejected(exc) from exc
-    return ballot, cache, existing
+    return cache, existing
 
 
-async def _existing_receipt(session: Any, election_id: str, stage_id: str, ballot: Ballot) -> dict[str, Any] | None:
-    row = (
-        await session.execute(
-            select(BoardEntryRow.receipt).where(
-                BoardEntryRow.election_id == election_id,
-                BoardEntryRow.stage_id == stage_id,
-                BoardEntryRow.tracking == b64encode(ballot.tracking),
-            )
-        )
-    ).first()
+async def _existing_receipt(
+    conn: Any, election_id: str, stage_id: str, ballot: SignedEnvelope
+) -> dict[str, Any] | None:
+    key = {"election_id": election_id, "stage_id": stage_id, "tracking": b64encode(ballot.tracking)}
+    row = (await conn.execute(_RECEIPT, key)).first()
     return None if row is None else dict(json.loads(row[0]))
+
+
+def _settle(task: asyncio.Future[Any]) -> None:
+    """Let a check whose answer is no longer needed finish quietly."""
+    task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
 
 async def cast(
     svc: ServiceContext, election_id: str, stage_id: str, envelope: object, session_credential: bytes | None
 ) -> dict[str, Any]:
-    """Check, append, commit, then answer the signed receipt."""
-    ballot, cache, existing = await precheck(svc, election_id, stage_id, envelope, session_credential)
-    if existing is not None:
-        return existing
+    """Check, append, commit, then answer the signed receipt.
+
+    The validity proofs are checked in a worker process while this loop runs the database checks;
+    errors still come in the documented order: a malformed ballot (``schema``, ``bad_point``) before
+    every other check, a failing proof (``invalid_proof``) after all of them.
+    """
     try:
-        await verify_proofs(ballot, cache.proof_key)
+        ballot = read_envelope(envelope)
     except BallotRejected as exc:
         raise _rejected(exc) from exc
+    cached = svc.stages.get((election_id, stage_id))
+    proofs = (asyncio.ensure_future(check_in_worker(cached.proof_key, ballot.envelope["choices"]))
+              if cached is not None else None)
+    try:
+        cache, existing = await precheck(svc, election_id, stage_id, ballot, session_credential)
+    except ServiceError:
+        if proofs is None:  # no check is running yet (the first ballot of a stage in this process): parse here
+            try:
+                parse_choices(ballot.envelope["choices"])
+            except BallotRejected as exc:
+                raise _rejected(exc) from None
+        else:
+            problem = await proofs
+            if problem is not None and problem[0] in ("schema", "bad_point"):
+                raise _rejected(BallotRejected(*problem)) from None
+        raise
+    if existing is not None:
+        if proofs is not None:
+            _settle(proofs)
+        return existing
+    if proofs is None or cached is None or cache.proof_key != cached.proof_key:
+        if proofs is not None:
+            _settle(proofs)
+        proofs = asyncio.ensure_future(check_in_worker(cache.proof_key, ballot.envelope["choices"]))
+    problem = await proofs
+    if problem is not None:
+        raise _rejected(BallotRejected(*problem))
     try:
         return await _append(svc, election_id, stage_id, ballot)
     except IntegrityError as exc:
         svc.stages.pop((election_id, stage_id), None)
-        async with svc.factory() as session:
-            again = await _existing_receipt(session, election_id, stage_id, ballot)
+        async with svc.core_reader() as conn:
+            again = await _existing_receipt(conn, election_id, stage_id, ballot)
         if again is not None:
             return again
         raise ServiceError("replayed_ciphertext", "the ballot copies a ciphertext already on a board", 409) from exc
 
 
-async def _append(svc: ServiceContext, election_id: str, stage_id: str, ballot: Ballot) -> dict[str, Any]:
+async def _append(svc: ServiceContext, election_id: str, stage_id: str, ballot: SignedEnvelope) -> dict[str, Any]:
     try:
         return await _append_once(svc, election_id, stage_id, ballot)
     except BaseException:
@@ -155,37 +205,26 @@ async def _append(svc: ServiceContext, election_id: str, stage_id: str, ballot: 
         raise
 
 
-async def _append_once(svc: ServiceContext, election_id: str, stage_id: str, ballot: Ballot) -> dict[str, Any]:
-    async with svc.writer() as session:
-        stage: Stage = await svc.stage_row(session, election_id, stage_id, lock=True)
+async def _append_once(svc: ServiceContext, election_id: str, stage_id: str, ballot: SignedEnvelope) -> dict[str, Any]:
+    async with svc.core_writer() as conn:
+        stage = await _stage(conn, election_id, stage_id, lock=True)
         if stage.status != "open":
             raise ServiceError("stage_not_open", f"stage {stage_id!r} is {stage.status}", 409)
-        existing = await _existing_receipt(session, election_id, stage_id, ballot)
+        existing = await _existing_receipt(conn, election_id, stage_id, ballot)
         if existing is not None:
             return existing
-        cache = await svc.stage_cache(session, election_id, stage)
+        cache = await svc.stage_cache(conn, election_id, stage)
         credential = b64encode(ballot.credential)
         if cache.definition["revote"] == "first":
-            earlier = (
-                await session.execute(
-                    select(BoardEntryRow.position)
-                    .where(
-                        BoardEntryRow.election_id == election_id,
-                        BoardEntryRow.stage_id == stage_id,
-                        BoardEntryRow.credential == credential,
-                    )
-                    .limit(1)
-                )
-            ).first()
-            if earlier is not None:
+            key = {"election_id": election_id, "stage_id": stage_id, "credential": credential}
+            if (await conn.execute(_EARLIER, key)).first() is not None:
                 raise ServiceError("already_voted", "this stage counts only a credential's first ballot", 409)
         position = stage.board_size
         assert stage.last_chain is not None
         chain = chain_next(b64decode(stage.last_chain, 32), ballot.tracking)
         leaf = leaf_data(position, ballot.tracking, ballot.signature)
-        # Core inserts: one statement for all ciphertext digests, none of the ORM's per-object work
-        await session.execute(
-            insert(BoardCiphertext),
+        await conn.execute(
+            _ADD_CIPHERTEXTS,
             [
                 {"election_id": election_id, "digest": b64encode(sha256(key)), "stage_id": stage_id,
                  "position": position}
@@ -202,7 +241,7 @@ async def _append_once(svc: ServiceContext, election_id: str, stage_id: str, bal
         except BaseException:
             svc.stages.pop((election_id, stage_id), None)
             raise
-        key_ = await svc.board_key(session, election_id)
+        key_ = await svc.board_key(conn, election_id)
         sth = sign_head(root, size, b64encode(cache.context.hash), key_, svc)
         receipt = {
             "election_id": election_id,
@@ -216,21 +255,21 @@ async def _append_once(svc: ServiceContext, election_id: str, stage_id: str, bal
         }
         digest = hash_elements(RECEIPT_TAG, canonical_json(receipt))
         receipt["server_signature"] = b64encode(key_.sign(digest).signature)
-        await session.execute(
-            insert(BoardEntryRow).values(
-                election_id=election_id,
-                stage_id=stage_id,
-                position=position,
-                tracking=b64encode(ballot.tracking),
-                credential=credential,
-                envelope=dumps(dict(ballot.envelope)),
-                chain=b64encode(chain),
-                leaf=b64encode(cache.log.leaf_hash_at(position)),
-                receipt=dumps(receipt),
-            )
+        await conn.execute(
+            _ADD_ENTRY,
+            {
+                "election_id": election_id,
+                "stage_id": stage_id,
+                "position": position,
+                "tracking": b64encode(ballot.tracking),
+                "credential": credential,
+                "envelope": dumps(dict(ballot.envelope)),
+                "chain": b64encode(chain),
+                "leaf": b64encode(cache.log.leaf_hash_at(position)),
+                "receipt": dumps(receipt),
+            },
         )
-        stage.board_size = size
-        stage.last_chain = b64encode(chain)
+        await conn.execute(_STAGE_ADVANCE, {"e": election_id, "s": stage_id, "size": size, "chain": b64encode(chain)})
         return receipt
 
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nacl.signing import SigningKey
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from ballot_schemes import BallotScheme
 from voting_engine.core.board import MerkleLog
@@ -22,7 +22,7 @@ from voting_engine.domain.manifest import Manifest, load_manifest, scheme_for
 from voting_engine.service.errors import ServiceError, not_found
 from voting_engine.service.verification import StageKey, stage_key
 from voting_engine.storage.db import core_reader, core_transaction, transaction
-from voting_engine.storage.models import AuditEntry, BoardEntryRow, Election, Stage
+from voting_engine.storage.models import AuditEntry, BoardEntryRow, Election, Stage, table
 
 
 def utcnow() -> datetime:
@@ -31,6 +31,12 @@ def utcnow() -> datetime:
 
 def dumps(value: Any) -> str:
     return canonical_json(value).decode("utf-8")
+
+
+_E = table(Election).c
+_ELECTION_FACTS = select(_E.manifest_json, _E.manifest_hash, _E.joint_key, _E.board_seed).where(
+    _E.id == bindparam("election_id")
+)
 
 
 @dataclass
@@ -81,10 +87,17 @@ class ServiceContext:
             raise not_found(f"election {election_id!r}")
         return row
 
-    async def manifest(self, session: AsyncSession, election_id: str) -> Manifest:
+    async def _election_facts(self, session: AsyncSession | AsyncConnection, election_id: str) -> Any:
+        """The election's immutable columns as a row; works on an ORM session and on a bare connection."""
+        row = (await session.execute(_ELECTION_FACTS, {"election_id": election_id})).first()
+        if row is None:
+            raise not_found(f"election {election_id!r}")
+        return row
+
+    async def manifest(self, session: AsyncSession | AsyncConnection, election_id: str) -> Manifest:
         cached = self.manifests.get(election_id)
         if cached is None:
-            row = await self.election(session, election_id)
+            row = await self._election_facts(session, election_id)
             cached = load_manifest(json.loads(row.manifest_json))
             self.manifests[election_id] = cached
         return cached
@@ -98,13 +111,14 @@ class ServiceContext:
             raise not_found(f"stage {stage_id!r}")
         return row
 
-    async def stage_cache(self, session: AsyncSession, election_id: str, stage: Stage) -> StageCache:
+    async def stage_cache(self, session: AsyncSession | AsyncConnection, election_id: str, stage: Any) -> StageCache:
+        """The stage's cache; ``stage`` is a ``Stage`` or a row with its id, definition, hash and board size."""
         key = (election_id, stage.id)
         cached = self.stages.get(key)
         if cached is None:
             if stage.definition_json is None or stage.stage_hash is None:
                 raise ServiceError("stage_not_open", f"stage {stage.id!r} has not been opened", 409)
-            election = await self.election(session, election_id)
+            election = await self._election_facts(session, election_id)
             assert election.joint_key is not None
             definition = json.loads(stage.definition_json)
             context = ElectionContext(
@@ -130,10 +144,10 @@ class ServiceContext:
                 cached.log.append_leaf_hash(b64decode(leaf, 32))
         return cached
 
-    async def board_key(self, session: AsyncSession, election_id: str) -> SigningKey:
+    async def board_key(self, session: AsyncSession | AsyncConnection, election_id: str) -> SigningKey:
         key = self.board_keys.get(election_id)
         if key is None:
-            row = await self.election(session, election_id)
+            row = await self._election_facts(session, election_id)
             key = self.board_keys[election_id] = SigningKey(b64decode(row.board_seed, 32))
         return key
 

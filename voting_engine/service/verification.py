@@ -18,11 +18,11 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from typing import Any
 
-from ballot_schemes import BallotScheme, EncryptedChoices
+from ballot_schemes import BallotScheme
 from ballot_schemes.errors import InvalidBallot
 from voting_engine.core.context import ElectionContext
 from voting_engine.core.group import Point
-from voting_engine.domain.ballot import Ballot
+from voting_engine.domain.ballot import SignedEnvelope, parse_choices
 from voting_engine.domain.errors import BallotRejected
 from voting_engine.domain.manifest import scheme_for
 
@@ -58,13 +58,21 @@ def _stage(key: StageKey) -> tuple[BallotScheme, ElectionContext]:
     return scheme_for(json.loads(definition_json)), context
 
 
-def check_choices(key: StageKey, choices: Any) -> str | None:
-    """In a worker: parse the ballot's choices and check every proof; the failure's message, or None."""
+def check_choices(key: StageKey, choices: Any) -> tuple[str, str] | None:
+    """In a worker: parse the ballot's choices and check every proof; the failure's (code, message), or None.
+
+    The code is ``schema`` or ``bad_point`` for a malformed ballot and ``invalid_proof`` for a proof
+    that fails, as ``docs/api.md`` lists them.
+    """
     scheme, context = _stage(key)
     try:
-        scheme.verify(context, EncryptedChoices.from_json(choices))
+        parsed = parse_choices(choices)
+    except BallotRejected as exc:
+        return exc.code, exc.message
+    try:
+        scheme.verify(context, parsed)
     except InvalidBallot as exc:
-        return exc.message
+        return "invalid_proof", exc.message
     return None
 
 
@@ -73,14 +81,19 @@ def stage_key(definition_json: str, context: ElectionContext) -> StageKey:
             context.public_key.to_bytes(), context.stage_hash)
 
 
-async def verify_proofs(ballot: Ballot, key: StageKey) -> None:
-    """Raise ``BallotRejected('invalid_proof')`` if any validity proof fails."""
+async def check_in_worker(key: StageKey, choices: Any) -> tuple[str, str] | None:
+    """``check_choices`` in a worker process; a pool whose worker died (killed, out of memory) is replaced."""
     global _POOL
     loop = asyncio.get_running_loop()
     try:
-        problem = await loop.run_in_executor(pool(), check_choices, key, ballot.envelope["choices"])
-    except BrokenProcessPool:  # a worker died (killed, out of memory): start a new pool and check again
+        return await loop.run_in_executor(pool(), check_choices, key, choices)
+    except BrokenProcessPool:
         _POOL = None
-        problem = await loop.run_in_executor(pool(), check_choices, key, ballot.envelope["choices"])
+        return await loop.run_in_executor(pool(), check_choices, key, choices)
+
+
+async def verify_proofs(ballot: SignedEnvelope, key: StageKey) -> None:
+    """Raise ``BallotRejected`` (``schema``, ``bad_point`` or ``invalid_proof``) if the choices are not valid."""
+    problem = await check_in_worker(key, ballot.envelope["choices"])
     if problem is not None:
-        raise BallotRejected("invalid_proof", problem)
+        raise BallotRejected(*problem)
