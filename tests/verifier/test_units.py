@@ -282,6 +282,19 @@ def _encrypt(key: bytes, m: int, r: int) -> tuple[bytes, bytes]:
     return base_mul(r), add(base_mul(m), mul(r, key))
 
 
+@pytest.mark.parametrize("weights", [
+    [1], [1, 1, 1], [-1, 1], [2, -1, 3], [1, 2, 4, 8, 16, 32, 64, 23], [3_300_000_000, 1_400_000_000, 900_000_000],
+    [-6, 9, 12, 0], [L, 2 * L], [L - 1, 5], [2**64 + 1, 3 * 2**64 + 3], [2**40, -(2**41)],
+])
+def test_weighted_sum_equals_the_sum_of_multiples(weights: list[int]) -> None:
+    """Whether terms are multiplied one by one or by a shared double-and-add, the bytes are the same."""
+    cts = [(base_mul(secrets.randbelow(L)), base_mul(secrets.randbelow(L))) for _ in weights]
+    expected_a, expected_b = IDENTITY, IDENTITY
+    for w, (a, b) in zip(weights, cts, strict=True):
+        expected_a, expected_b = add(expected_a, mul(w % L, a)), add(expected_b, mul(w % L, b))
+    assert weighted_sum(cts, weights) == (expected_a, expected_b)
+
+
 def test_weighted_sum_bit_decomposition_with_negative_weights() -> None:
     ctx, key = b"\x07" * 32, base_mul(secrets.randbelow(L))
     messages, weights, lo, hi = [3, 1, 4], [2, -1, 3], 5, 20  # Σ w·m = 17, R = 15 → 4 bits
