@@ -372,6 +372,19 @@ def test_combine_bits_is_the_weighted_sum(bits: list[tuple[int, Scalar]], extra:
     assert combine_weighted(cts, weights) == expected
 
 
+@FAST
+@given(st.lists(st.tuples(st.integers(0, 3), scalars, st.integers(-40, 40) | st.sampled_from([2**40, -(2**70)])),
+                min_size=1, max_size=8))
+def test_combine_weighted_is_the_weighted_sum(terms: list[tuple[int, Scalar, int]]) -> None:
+    """Additions (Horner's rule over the weights' bits) or scaling: the same ciphertext as Σ w_i·E_i."""
+    cts = [encrypt(KEY, m, r) for m, r, _ in terms]
+    weights = [w for _, _, w in terms]
+    expected = Ciphertext(sum((ct.alpha * w for ct, w in zip(cts, weights, strict=True)), Point.identity()),
+                          sum((ct.beta * w for ct, w in zip(cts, weights, strict=True)), Point.identity()))
+    assert combine_weighted(cts, weights) == expected
+    assert combine_weighted([*cts, cts[0]], [*weights, -weights[0]]) == combine_weighted(cts[1:], weights[1:])
+
+
 # --- weighted-sum proofs -----------------------------------------------------------------------
 
 
