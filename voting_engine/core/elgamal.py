@@ -9,6 +9,7 @@ Decryption yields m·G; the small integer m is recovered by ``voting_engine.core
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from voting_engine.core.encoding import b64decode, b64encode
 from voting_engine.core.group import IDENTITY, Point, Scalar, base_mul
@@ -75,11 +76,17 @@ class Ciphertext:
         )
 
 
+@lru_cache(maxsize=4096)
+def plaintext_point(value: int) -> Point:
+    """j·G for a plaintext j, cached because the same few values recur in every ballot."""
+    return base_mul(value)
+
+
 def encrypt(public_key: Point, message: int, nonce: Scalar) -> Ciphertext:
     """Encrypt a non-negative integer ``message`` under ``public_key`` with ``nonce``."""
     if message < 0:
         raise ValueError("exponential ElGamal encrypts non-negative integers only")
-    return Ciphertext(base_mul(nonce), base_mul(message) + public_key * nonce)
+    return Ciphertext(base_mul(nonce), plaintext_point(message) + public_key * nonce)
 
 
 def verify_opening(public_key: Point, ciphertext: Ciphertext, message: int, nonce: Scalar) -> bool:

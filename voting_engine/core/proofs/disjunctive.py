@@ -21,9 +21,8 @@ per simulated branch instead of three).  The points, and so the transcript, are 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from voting_engine.core.elgamal import Ciphertext
+from voting_engine.core.elgamal import Ciphertext, plaintext_point
 from voting_engine.core.encoding import b64decode, b64encode
 from voting_engine.core.group import L, Point, Scalar, base_mul
 from voting_engine.core.proofs.fiat_shamir import (
@@ -39,12 +38,6 @@ MAX_BRANCHES = 64
 
 class ProofFormatError(ValueError):
     """A proof's JSON does not have the documented shape."""
-
-
-@lru_cache(maxsize=4096)
-def plaintext_point(value: int) -> Point:
-    """j·G for a plaintext j, cached because the same few values recur in every ballot."""
-    return base_mul(value)
 
 
 @dataclass(frozen=True, slots=True)

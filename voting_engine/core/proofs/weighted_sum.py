@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from voting_engine.core.elgamal import Ciphertext, encrypt
+from voting_engine.core.elgamal import Ciphertext, encrypt, plaintext_point
 from voting_engine.core.group import Point, Scalar, base_mul
 from voting_engine.core.proofs.disjunctive import (
     ProofFormatError,
@@ -96,7 +96,7 @@ def _prover_aggregate(
     terms = [w for w in weights if w]
     if len(terms) <= 5 and all(w in (1, -1) for w in terms):
         return combine_weighted(ciphertexts, weights)
-    return Ciphertext(base_mul(nonce), base_mul(total) + public_key * nonce)
+    return Ciphertext(base_mul(nonce), plaintext_point(total) + public_key * nonce)
 
 
 @dataclass(frozen=True, slots=True)
