@@ -385,6 +385,25 @@ def test_combine_weighted_is_the_weighted_sum(terms: list[tuple[int, Scalar, int
     assert combine_weighted([*cts, cts[0]], [*weights, -weights[0]]) == combine_weighted(cts[1:], weights[1:])
 
 
+@pytest.mark.parametrize(
+    "weights",
+    [
+        (12, 24, 18, 30, 21, 27, 9, 33, 15, 17),  # the demo's budget cap: Bos–Coster
+        (4, 6, 10),  # common factor 2: Bos–Coster ends on weight 2, Horner's rule instead
+        (1, 2, 3, 4, 5, 6, 7, 1, 2, 3),
+        (5, 0, -3, 1),  # a negative weight: Horner's rule
+        (1000, 1),  # far apart: scaling
+        (1, 1, 1),
+    ],
+)
+def test_combine_weighted_every_strategy(weights: tuple[int, ...]) -> None:
+    cts = [encrypt(KEY, i % 2, Scalar(1000 + i)) for i in range(len(weights))]
+    expected = Ciphertext.zero()
+    for ct, w in zip(cts, weights, strict=True):
+        expected = expected + Ciphertext(ct.alpha * w, ct.beta * w)
+    assert combine_weighted(cts, weights) == expected
+
+
 # --- weighted-sum proofs -----------------------------------------------------------------------
 
 
