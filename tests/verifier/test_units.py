@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from nacl.exceptions import CryptoError
 from nacl.signing import SigningKey
 
 from verifier.ballots import signature_message, tracking_hash
@@ -88,6 +89,23 @@ def test_small_order_points_are_refused() -> None:
     assert all(point_defect(p) == "small_order" for p in points[1:])
     mixed = add(base_mul(3), points[4])
     assert point_defect(mixed) == "not_in_subgroup"
+
+
+def test_group_operations_refuse_malformed_arguments() -> None:
+    """Inputs go straight to libsodium, which reads 32 bytes: a shorter one must never reach it."""
+    for short in (b"", b"\x01" * 31, bytes(33)):
+        with pytest.raises(CryptoError):
+            add(G, short)
+        with pytest.raises(CryptoError):
+            sub(short, G)
+        with pytest.raises(CryptoError):
+            mul(5, short)
+    with pytest.raises(CryptoError):
+        mul(5, small_order_points()[4])
+    not_on_curve = (2).to_bytes(32, "little")
+    assert point_defect(not_on_curve) == "not_on_curve"
+    with pytest.raises(CryptoError):
+        add(G, not_on_curve)
 
 
 def _defective_points() -> list[bytes]:
