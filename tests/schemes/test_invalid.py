@@ -408,3 +408,22 @@ def test_ranking_min_rank_two_refuses_single_rank_ballot() -> None:
     forged, _ = best_effort_forgery(scheme, CONTEXT, honest, single)
     with pytest.raises(InvalidBallot):
         scheme.verify(CONTEXT, forged)
+
+
+@pytest.mark.parametrize("config", ["approval", "budget", "cumulative"])
+def test_from_json_with_and_without_premultiplication(config: str) -> None:
+    """Both parses give the same ballot, which verifies, and refuse a bad point with the same message."""
+    scheme = scheme_for(config)
+    ballot, _ = scheme.encrypt(CONTEXT, VALID[config])
+    data = ballot.to_json()
+    fast, plain = EncryptedChoices.from_json(data), EncryptedChoices.from_json(data, premultiply=False)
+    assert fast == plain == ballot
+    scheme.verify(CONTEXT, fast)
+    scheme.verify(CONTEXT, plain)
+    data["ciphertexts"][0][1] = ORDER2
+    messages = []
+    for premultiply in (True, False):
+        with pytest.raises(InvalidBallot) as info:
+            EncryptedChoices.from_json(data, premultiply=premultiply)
+        messages.append((info.value.code, info.value.message))
+    assert messages[0] == messages[1] and messages[0][0] == "bad_point:small_order"

@@ -145,7 +145,8 @@ class SumProof:
         return {"bits": [b.to_json() for b in self.bits], "bit_proofs": [p.to_json() for p in self.bit_proofs]}
 
     @classmethod
-    def from_json(cls, value: object) -> SumProof:
+    def from_json(cls, value: object, *, premultiply: bool = True) -> SumProof:
+        """Parse either form; ``premultiply`` validates bit ciphertexts through their proofs' first products."""
         if isinstance(value, dict) and set(value) == {"c", "v"}:
             return cls(cds=RangeProof.from_json(value))
         if isinstance(value, dict) and set(value) == {"bits", "bit_proofs"}:
@@ -153,7 +154,7 @@ class SumProof:
             if not isinstance(bits, list) or not isinstance(proofs, list) or len(bits) != len(proofs):
                 raise ProofFormatError("bits and bit_proofs must be lists of equal length")
             # Each bit's 0/1 proof computes c_0·α and c_0·β first: validate through those products.
-            firsts = [peek_first_challenge(p) for p in proofs]
+            firsts = [peek_first_challenge(p) if premultiply else 0 for p in proofs]
             return cls(
                 bits=tuple(Ciphertext.from_json(b, multiple=m) for b, m in zip(bits, firsts, strict=True)),
                 bit_proofs=tuple(RangeProof.from_json(p) for p in proofs),
