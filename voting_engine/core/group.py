@@ -9,7 +9,8 @@ Why a wrapper: libsodium's point API has sharp edges that the protocols must not
 * ``crypto_core_ed25519_add`` only checks that its inputs are on the curve.  Every point that
   comes from outside is therefore parsed once with ``Point.from_bytes``, which runs
   ``is_valid_point`` and names what is wrong (length, non-canonical, not on the curve, small
-  order, outside the prime-order subgroup).
+  order, outside the prime-order subgroup), or with ``Point.from_bytes_with_multiple``, which
+  accepts and refuses exactly the same points but validates through a multiplication it keeps.
 
 Scalars are integers modulo the group order L (RFC 8032 §5.1).  A module-level ``OPS`` counter
 records how many variable-base and fixed-base multiplications ran, so that benchmarks can
