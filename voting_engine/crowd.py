@@ -135,10 +135,10 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> list[tuple[T, ...]]:
 
 
 async def run_jobs(pool: ProcessPoolExecutor, fn: Callable[[Any], R], jobs: Sequence[Any], sizes: Sequence[int],
-                   desc: str) -> list[R]:
-    """Run the jobs in the pool, in order, with one progress bar counted in voters."""
+                   desc: str, position: int = 0) -> list[R]:
+    """Run the jobs in the pool, in order, with one progress bar counted in voters (on line ``position``)."""
     loop = asyncio.get_running_loop()
-    bar = tqdm(total=sum(sizes), desc=desc, leave=False)
+    bar = tqdm(total=sum(sizes), desc=desc, leave=False, position=position)
 
     async def one(job: Any, size: int) -> R:
         result = await loop.run_in_executor(pool, fn, job)

@@ -60,7 +60,6 @@ async def run_demo(out: Path, committee: int, public: int, seed: int, workers: i
                    database_url: str | None = None, min_seconds: int = 2,
                    vault_limits: KdfLimits = INTERACTIVE) -> dict[str, Any]:
     started = time.perf_counter()
-    rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     db = database_url or f"sqlite:///{out.parent.resolve() / (out.name + '.db')}"
     manifest = demo_manifest()
@@ -73,13 +72,8 @@ async def run_demo(out: Path, committee: int, public: int, seed: int, workers: i
               f"{manifest['budget'] / 1e6:,.0f}M KRW, stages: {', '.join(s['id'] for s in manifest['stages'])}")
         ceremony = await api.get(f"{orchestra.prefix}/ceremony")
         print(f"Key ceremony complete (3 of 5): joint key {ceremony['joint_public_key'][:16]}…")
-        # spawned, not forked: a child must not inherit the running event loop or open database handles
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            voters = await _enrol(orchestra, pool, committee, public, modules, rng)
-            await asyncio.sleep(min_seconds + 0.5)  # budget school's minimum time, once for everyone
-            await _school(orchestra, pool, voters, modules, rng)
-            for spec in manifest["stages"]:
-                await _stage(orchestra, pool, spec, voters, rng)
+        roll = await _roll(orchestra, committee, public, random.Random(f"{seed}:roll"))
+        await _election(orchestra, manifest, modules, roll, seed, workers, min_seconds)
         results = await api.get(f"{orchestra.prefix}/results")
         await export_record(orchestra.server.service, election_id, out)
     finally:
@@ -88,35 +82,85 @@ async def run_demo(out: Path, committee: int, public: int, seed: int, workers: i
     return dict(results)
 
 
-async def _enrol(orchestra: Orchestra, pool: ProcessPoolExecutor, committee: int, public: int,
-                 modules: list[dict[str, Any]], rng: random.Random) -> dict[str, list[tuple[str, str]]]:
-    """Issue committee credentials, let the public self-register, sign everyone in and open budget school.
+async def _election(orchestra: Orchestra, manifest: dict[str, Any], modules: list[dict[str, Any]],
+                    roll: dict[str, list[tuple[str, str | None]]], seed: int, workers: int | None,
+                    min_seconds: int) -> None:
+    """Each voter group goes through sign-in and budget school on its own; a stage opens once its
+    groups have passed school and the stage its candidates come from is tallied.
 
-    Returns ``(secret code, session token)`` per voter and group; the codes stay with the simulated devices.
+    So the public registers and studies while the committee votes, as in a real PB cycle, and the
+    server's sign-in work overlaps the devices' encryption.  Every group's simulated devices run in
+    a process pool of their own; random choices come from generators seeded per group and stage, so
+    a seed gives the same election whatever the interleaving.
+    """
+    groups = list(roll)
+    schooled = {g: asyncio.Event() for g in groups}
+    tallied = {str(spec["id"]): asyncio.Event() for spec in manifest["stages"]}
+    voters: dict[str, list[tuple[str, str]]] = {}
+    spawn = multiprocessing.get_context("spawn")  # not forked: no inherited event loop or database handles
+    pools = {g: ProcessPoolExecutor(max_workers=workers, mp_context=spawn) for g in groups}
+    bar = {g: i for i, g in enumerate(groups)}
+
+    async def prepare(group: str) -> None:
+        rng = random.Random(f"{seed}:school:{group}")
+        voters[group] = await _sign_in(orchestra, pools[group], group, roll[group], modules, bar[group])
+        await asyncio.sleep(min_seconds + 0.5)  # budget school's minimum time, once for the whole group
+        await _school(orchestra, pools[group], group, voters[group], modules, rng, bar[group])
+        schooled[group].set()
+
+    async def stage(spec: dict[str, Any]) -> None:
+        for group in spec["groups"]:
+            await schooled[group].wait()
+        source = spec.get("candidates", {}).get("from_stage")
+        if source:
+            await tallied[source].wait()
+        lead = spec["groups"][0]
+        await _stage(orchestra, pools[lead], spec, voters, random.Random(f"{seed}:stage:{spec['id']}"), bar[lead])
+        tallied[str(spec["id"])].set()
+
+    try:
+        await asyncio.gather(*(prepare(g) for g in groups), *(stage(spec) for spec in manifest["stages"]))
+    finally:
+        for pool in pools.values():
+            pool.shutdown()
+
+
+async def _roll(orchestra: Orchestra, committee: int, public: int,
+                rng: random.Random) -> dict[str, list[tuple[str, str | None]]]:
+    """Issue committee credentials from an imported roll and invitations for the public.
+
+    Returns, per group, ``(secret code, invitation or None)``; the codes stay with the simulated devices.
     """
     lines = ["person_id,group,region,age_band,gender"]
     for i in range(committee):
         lines.append(f"C{i:05d},committee,{rng.choice(REGIONS)},{rng.choice(AGE_BANDS)},{rng.choice('FM')}")
     committee_codes = await orchestra.issue("\n".join(lines) + "\n", "committee")
     invitations = await orchestra.api.post(orchestra.prefix + "/invitations", {"group": "public", "count": public})
-    public_voters = [(generate_code(), invitation) for invitation in invitations["invitations"]]
-    everyone: list[tuple[str, str | None]] = [(code, None) for code in committee_codes] + public_voters
+    print(f"Roll: {committee} committee credentials issued; {public} invitations for the public")
+    return {"committee": [(code, None) for code in committee_codes],
+            "public": [(generate_code(), invitation) for invitation in invitations["invitations"]]}
+
+
+async def _sign_in(orchestra: Orchestra, pool: ProcessPoolExecutor, group: str,
+                   people: list[tuple[str, str | None]], modules: list[dict[str, Any]],
+                   position: int) -> list[tuple[str, str]]:
+    """Register (with an invitation), sign in by signing a challenge, open budget school; ``(code, token)``."""
     module_ids = tuple(str(m["id"]) for m in modules)
-    jobs = [SignInJob(orchestra.server.url, orchestra.election_id, chunk, module_ids) for chunk in chunks(everyone)]
+    jobs = [SignInJob(orchestra.server.url, orchestra.election_id, chunk, module_ids) for chunk in chunks(people)]
     tokens = [t for part in await run_jobs(pool, sign_in_chunk, jobs, [len(j.voters) for j in jobs],
-                                           "register, sign in, open budget school") for t in part]
-    print(f"Roll: {committee} committee credentials issued; {public} members of the public registered; "
-          f"{len(tokens)} voters signed in by signing a challenge")
-    pairs = [(code, token) for (code, _), token in zip(everyone, tokens, strict=True)]
-    return {"committee": pairs[:committee], "public": pairs[committee:]}
+                                           f"{group}: register, sign in, open budget school", position)
+              for t in part]
+    registered = sum(1 for _, invitation in people if invitation is not None)
+    print(f"{group}: {len(tokens)} voters signed in by signing a challenge"
+          + (f" ({registered} registered themselves with an invitation)" if registered else ""))
+    return [(code, token) for (code, _), token in zip(people, tokens, strict=True)]
 
 
-async def _school(orchestra: Orchestra, pool: ProcessPoolExecutor, voters: dict[str, list[tuple[str, str]]],
-                  modules: list[dict[str, Any]], rng: random.Random) -> None:
+async def _school(orchestra: Orchestra, pool: ProcessPoolExecutor, group: str, voters: list[tuple[str, str]],
+                  modules: list[dict[str, Any]], rng: random.Random, position: int) -> None:
     """Every voter answers each quiz; about one in ten fails a quiz first and retries."""
-    everyone = voters["committee"] + voters["public"]
     plans = []
-    for _ in everyone:
+    for _ in voters:
         plan = []
         for module in modules:
             right = _answers(module, True)
@@ -124,13 +168,15 @@ async def _school(orchestra: Orchestra, pool: ProcessPoolExecutor, voters: dict[
             plan.append((str(module["id"]), attempts))
         plans.append(tuple(plan))
     jobs = [QuizJob(orchestra.server.url, orchestra.election_id, vs, ps)
-            for vs, ps in zip(chunks(everyone), chunks(plans), strict=True)]
-    failed_first = sum(await run_jobs(pool, quiz_chunk, jobs, [len(j.voters) for j in jobs], "budget school quizzes"))
-    print(f"Budget school: {len(everyone)} voters passed {len(modules)} modules ({failed_first} failed a quiz first)")
+            for vs, ps in zip(chunks(voters), chunks(plans), strict=True)]
+    failed_first = sum(await run_jobs(pool, quiz_chunk, jobs, [len(j.voters) for j in jobs],
+                                      f"{group}: budget school quizzes", position))
+    print(f"{group}: budget school passed by {len(voters)} voters, {len(modules)} modules each "
+          f"({failed_first} failed a quiz first)")
 
 
 async def _stage(orchestra: Orchestra, pool: ProcessPoolExecutor, spec: dict[str, Any],
-                 voters: dict[str, list[tuple[str, str]]], rng: random.Random) -> None:
+                 voters: dict[str, list[tuple[str, str]]], rng: random.Random, position: int) -> None:
     api, prefix = orchestra.api, f"{orchestra.prefix}/stages/{spec['id']}"
     await api.post(prefix + "/open")
     info = await api.get(prefix)
@@ -141,7 +187,7 @@ async def _stage(orchestra: Orchestra, pool: ProcessPoolExecutor, spec: dict[str
     jobs = [CastJob(orchestra.server.url, orchestra.election_id, spec["id"], head, chunk) for chunk in chunks(ballots)]
     started = time.perf_counter()
     cast = sum(await run_jobs(pool, cast_chunk, jobs, [len(j.voters) for j in jobs],
-                              f"{spec['id']}: encrypt and cast"))
+                              f"{spec['id']}: encrypt and cast", position))
     elapsed = time.perf_counter() - started
     devices = [VoterDevice(orchestra.api, orchestra.election_id, code, token)
                for code, token in stage_voters[:3] + stage_voters[-1:]]
