@@ -6,6 +6,11 @@ verification rate of the same ballots measured in the same run (parse + signatur
 thread per core, as many as the server's verification processes), so that the overhead of HTTP and
 the database shows as a ratio.  Target: HTTP + database add at most 25% to a ballot's verification time.
 
+Throughput ratios move with whatever else the machine runs, so the CPU time per ballot is reported
+too (Linux ``/proc``): the bare checks', and during casting the server process's (event loop, HTTP,
+database, and the benchmark's in-process clients) and its verification workers'.  ``cpu overhead``
+is (server + workers) / bare − 1: what HTTP and the database add to a ballot's verification CPU.
+
 Run: ``python -m bench.bench_cast [--ballots N] [--clients 1,8,32] [--json] [--quick]``.
 """
 
@@ -79,7 +84,10 @@ async def run_backend(url: str, ballots: int, clients: list[int], tmp: Path) -> 
             with ProcessPoolExecutor() as pool:
                 envelopes = list(pool.map(device_encrypt, [(*head, d.code, json.dumps(random_choice(scheme, rng)))
                                                            for d in devices], chunksize=8))
-            bare = _bare_rate(envelopes, scheme, orchestra, info)
+            bare, bare_cpu = _bare_rate(envelopes, scheme, orchestra, info)
+            from voting_engine.service.verification import pool as verification_pool
+
+            workers = list(verification_pool()._processes)  # started at app start-up (warm_up)
             latencies: list[float] = []
             sem = asyncio.Semaphore(n)
 
@@ -90,9 +98,10 @@ async def run_backend(url: str, ballots: int, clients: list[int], tmp: Path) -> 
                     await pair[0].cast("shortlist", pair[1])
                     latencies.append(time.perf_counter() - start)
 
-            start = time.perf_counter()
+            start, cpu0, wcpu0 = time.perf_counter(), time.process_time(), _cpu(workers)
             await asyncio.gather(*(cast(p) for p in zip(devices, envelopes, strict=True)))
             elapsed = time.perf_counter() - start
+            main_cpu, worker_cpu = time.process_time() - cpu0, _cpu(workers) - wcpu0
         finally:
             await orchestra.close()
         latencies.sort()
@@ -101,12 +110,29 @@ async def run_backend(url: str, ballots: int, clients: list[int], tmp: Path) -> 
             "backend": url.split(":", 1)[0], "clients": n, "ballots": ballots, "ballots_per_s": rate,
             "p50_ms": statistics.median(latencies) * 1e3, "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] * 1e3,
             "bare_verify_per_s": bare, "overhead": bare / rate - 1,
+            "bare_cpu_ms": bare_cpu * 1e3, "server_cpu_ms": main_cpu / ballots * 1e3,
+            "workers_cpu_ms": worker_cpu / ballots * 1e3,
+            "cpu_overhead": (main_cpu + worker_cpu) / ballots / bare_cpu - 1,
         })
     return rows
 
 
-def _bare_rate(envelopes: list[dict[str, Any]], scheme: Any, orchestra: Any, info: dict[str, Any]) -> float:
-    """Parse + signature + proofs of the same ballots, one thread per core (libsodium releases the GIL)."""
+def _cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system) that the processes ``pids`` have used so far (Linux ``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _bare_rate(envelopes: list[dict[str, Any]], scheme: Any, orchestra: Any,
+               info: dict[str, Any]) -> tuple[float, float]:
+    """Parse + signature + proofs of the same ballots, one thread per core (libsodium releases the GIL).
+
+    Returns ballots per second and CPU seconds per ballot.
+    """
     from voting_engine.core.context import ElectionContext
     from voting_engine.core.encoding import b64decode
     from voting_engine.core.group import Point
@@ -121,9 +147,10 @@ def _bare_rate(envelopes: list[dict[str, Any]], scheme: Any, orchestra: Any, inf
         check_proofs(ballot, scheme, context)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as threads:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         list(threads.map(verify, envelopes))
-        return len(envelopes) / (time.perf_counter() - start)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        return len(envelopes) / wall, cpu / len(envelopes)
 
 
 async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -157,12 +184,14 @@ def main() -> None:
         print(json.dumps({"benchmark": "cast", "rows": rows}))
         return
     head = f"{'backend':11} {'clients':>7} {'ballots':>7} {'ballots/s':>9} {'p50 ms':>7} {'p99 ms':>7} " \
-           f"{'bare verify/s':>13} {'overhead':>8}"
+           f"{'bare verify/s':>13} {'overhead':>8} | {'CPU ms/ballot: bare':>19} {'server':>6} {'workers':>7} " \
+           f"{'cpu overhead':>12}"
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r['backend']:11} {r['clients']:7d} {r['ballots']:7d} {r['ballots_per_s']:9.1f} {r['p50_ms']:7.1f} "
-              f"{r['p99_ms']:7.1f} {r['bare_verify_per_s']:13.1f} {r['overhead']:8.0%}")
+              f"{r['p99_ms']:7.1f} {r['bare_verify_per_s']:13.1f} {r['overhead']:8.0%} | {r['bare_cpu_ms']:19.1f} "
+              f"{r['server_cpu_ms']:6.1f} {r['workers_cpu_ms']:7.1f} {r['cpu_overhead']:12.0%}")
 
 
 if __name__ == "__main__":
