@@ -124,7 +124,7 @@ class ElectionRun:
         verification workers (a process pool), so only the sequential checks remain here.
         """
         state = self.stages[stage_id]
-        ballot = parse_envelope(envelope)
+        ballot = parse_envelope(envelope, for_proofs=not proofs_checked)
         check_signature(ballot, self.manifest.election_id, stage_id)
         group = self.group_of.get(ballot.credential)
         if group is None or group not in state.definition["groups"]:
@@ -149,7 +149,7 @@ class ElectionRun:
         """A Benaloh challenge: the device reveals the nonces; the ballot is published, never cast."""
         state = self.stages[stage_id]
         envelope, opening, tracking = seal(state.scheme, state.context, derive_signing_key(code), choice)
-        assert state.scheme.verify_opening(state.context, parse_envelope(envelope).choices, opening)
+        assert state.scheme.verify_opening(state.context, parse_envelope(envelope, for_proofs=False).choices, opening)
         state.audited.append(
             {
                 "ballot": envelope,

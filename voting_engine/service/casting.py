@@ -166,7 +166,7 @@ async def cast(
     except ServiceError:
         if proofs is None:  # no check is running yet (the first ballot of a stage in this process): parse here
             try:
-                parse_choices(ballot.envelope["choices"])
+                parse_choices(ballot.envelope["choices"], for_proofs=False)
             except BallotRejected as exc:
                 raise _rejected(exc) from None
         else:
@@ -281,7 +281,7 @@ async def audit_ballot(
     from voting_engine.core.group import Scalar, ScalarError
 
     try:
-        ballot = parse_envelope(envelope)
+        ballot = parse_envelope(envelope, for_proofs=False)  # an audited ballot's opening is checked, not proofs
     except BallotRejected as exc:
         raise _rejected(exc) from exc
     try:
