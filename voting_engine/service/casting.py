@@ -13,12 +13,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
 
-from voting_engine.core.board import chain_next
-from voting_engine.core.encoding import b64decode, b64encode, canonical_json
-from voting_engine.core.hashing import hash_elements, sha256
+from voting_engine.core.encoding import b64decode, b64encode
+from voting_engine.core.hashing import sha256
 from voting_engine.core.receipts import short_code
 from voting_engine.domain.ballot import (
     SignedEnvelope,
@@ -27,15 +25,13 @@ from voting_engine.domain.ballot import (
     parse_envelope,
     read_envelope,
 )
-from voting_engine.domain.bulletin import leaf_data
 from voting_engine.domain.errors import BallotRejected
 from voting_engine.service.admin import sign_head
+from voting_engine.service.appending import appender
 from voting_engine.service.context import ServiceContext, StageCache, dumps
 from voting_engine.service.errors import ServiceError, not_found
 from voting_engine.service.verification import check_in_worker
 from voting_engine.storage.models import BoardCiphertext, BoardEntryRow, Credential, Stage, table
-
-RECEIPT_TAG = "pbvote/receipt/v1"
 
 
 def _rejected(exc: BallotRejected) -> ServiceError:
@@ -59,30 +55,20 @@ _ST, _CR, _BE, _BC = table(Stage).c, table(Credential).c, table(BoardEntryRow).c
 _STAGE = select(_ST.id, _ST.status, _ST.definition_json, _ST.stage_hash, _ST.board_size, _ST.last_chain).where(
     (_ST.election_id == bindparam("election_id")) & (_ST.id == bindparam("stage_id"))
 )
-_STAGE_LOCKED = _STAGE.with_for_update()
-_STAGE_ADVANCE = (  # an UPDATE's bind names must differ from its columns'
-    update(table(Stage))
-    .where((_ST.election_id == bindparam("e")) & (_ST.id == bindparam("s")))
-    .values(board_size=bindparam("size"), last_chain=bindparam("chain"))
-)
 _CREDENTIAL = select(_CR.group, _CR.revoked).where(
     (_CR.election_id == bindparam("election_id")) & (_CR.public == bindparam("public"))
 )
 _BOARD_KEY = (_BE.election_id == bindparam("election_id")) & (_BE.stage_id == bindparam("stage_id"))
 _RECEIPT = select(_BE.receipt).where(_BOARD_KEY & (_BE.tracking == bindparam("tracking")))
-_EARLIER = select(_BE.position).where(_BOARD_KEY & (_BE.credential == bindparam("credential"))).limit(1)
 _COPIED = (
     select(_BC.digest)
     .where((_BC.election_id == bindparam("election_id")) & _BC.digest.in_(bindparam("digests", expanding=True)))
     .limit(1)
 )
-_ADD_CIPHERTEXTS = insert(table(BoardCiphertext))
-_ADD_ENTRY = insert(table(BoardEntryRow))
 
 
-async def _stage(conn: Any, election_id: str, stage_id: str, *, lock: bool = False) -> Any:
-    row = (await conn.execute(_STAGE_LOCKED if lock else _STAGE,
-                              {"election_id": election_id, "stage_id": stage_id})).first()
+async def _stage(conn: Any, election_id: str, stage_id: str) -> Any:
+    row = (await conn.execute(_STAGE, {"election_id": election_id, "stage_id": stage_id})).first()
     if row is None:
         raise not_found(f"stage {stage_id!r}")
     return row
@@ -185,92 +171,7 @@ async def cast(
     problem = await proofs
     if problem is not None:
         raise _rejected(BallotRejected(*problem))
-    try:
-        return await _append(svc, election_id, stage_id, ballot)
-    except IntegrityError as exc:
-        svc.stages.pop((election_id, stage_id), None)
-        async with svc.core_reader() as conn:
-            again = await _existing_receipt(conn, election_id, stage_id, ballot)
-        if again is not None:
-            return again
-        raise ServiceError("replayed_ciphertext", "the ballot copies a ciphertext already on a board", 409) from exc
-
-
-async def _append(svc: ServiceContext, election_id: str, stage_id: str, ballot: SignedEnvelope) -> dict[str, Any]:
-    try:
-        return await _append_once(svc, election_id, stage_id, ballot)
-    except BaseException:
-        # the cached Merkle log may hold a leaf of a transaction that did not commit
-        svc.stages.pop((election_id, stage_id), None)
-        raise
-
-
-async def _append_once(svc: ServiceContext, election_id: str, stage_id: str, ballot: SignedEnvelope) -> dict[str, Any]:
-    async with svc.core_writer() as conn:
-        stage = await _stage(conn, election_id, stage_id, lock=True)
-        if stage.status != "open":
-            raise ServiceError("stage_not_open", f"stage {stage_id!r} is {stage.status}", 409)
-        existing = await _existing_receipt(conn, election_id, stage_id, ballot)
-        if existing is not None:
-            return existing
-        cache = await svc.stage_cache(conn, election_id, stage)
-        credential = b64encode(ballot.credential)
-        if cache.definition["revote"] == "first":
-            key = {"election_id": election_id, "stage_id": stage_id, "credential": credential}
-            if (await conn.execute(_EARLIER, key)).first() is not None:
-                raise ServiceError("already_voted", "this stage counts only a credential's first ballot", 409)
-        position = stage.board_size
-        assert stage.last_chain is not None
-        chain = chain_next(b64decode(stage.last_chain, 32), ballot.tracking)
-        leaf = leaf_data(position, ballot.tracking, ballot.signature)
-        await conn.execute(
-            _ADD_CIPHERTEXTS,
-            [
-                {"election_id": election_id, "digest": b64encode(sha256(key)), "stage_id": stage_id,
-                 "position": position}
-                for key in ballot.ciphertext_keys()
-            ],
-        )
-        if cache.log.size != position:
-            svc.stages.pop((election_id, stage_id), None)
-            raise ServiceError("board_out_of_sync", "the board cache was out of sync; please retry", 503)
-        try:
-            cache.log.append(leaf)  # undone by dropping the cache if the transaction fails
-            size = position + 1
-            root, proof = cache.log.root(), cache.log.inclusion_proof(position)
-        except BaseException:
-            svc.stages.pop((election_id, stage_id), None)
-            raise
-        key_ = await svc.board_key(conn, election_id)
-        sth = sign_head(root, size, b64encode(cache.context.hash), key_, svc)
-        receipt = {
-            "election_id": election_id,
-            "stage_id": stage_id,
-            "tracking_hash": b64encode(ballot.tracking),
-            "short_code": short_code(ballot.tracking),
-            "position": position,
-            "chain": b64encode(chain),
-            "tree_head": sth.to_dict(),
-            "inclusion_proof": [b64encode(h) for h in proof],
-        }
-        digest = hash_elements(RECEIPT_TAG, canonical_json(receipt))
-        receipt["server_signature"] = b64encode(key_.sign(digest).signature)
-        await conn.execute(
-            _ADD_ENTRY,
-            {
-                "election_id": election_id,
-                "stage_id": stage_id,
-                "position": position,
-                "tracking": b64encode(ballot.tracking),
-                "credential": credential,
-                "envelope": dumps(dict(ballot.envelope)),
-                "chain": b64encode(chain),
-                "leaf": b64encode(cache.log.leaf_hash_at(position)),
-                "receipt": dumps(receipt),
-            },
-        )
-        await conn.execute(_STAGE_ADVANCE, {"e": election_id, "s": stage_id, "size": size, "chain": b64encode(chain)})
-        return receipt
+    return await appender(svc).append(election_id, stage_id, ballot)
 
 
 async def audit_ballot(
@@ -338,7 +239,6 @@ async def find_receipt(svc: ServiceContext, election_id: str, stage_id: str, tra
 
 async def board_head(svc: ServiceContext, election_id: str, stage_id: str) -> dict[str, Any]:
     """The final tree head of a closed stage, or a fresh signed head of the open board."""
-    from voting_engine.service.admin import sign_head
 
     async with svc.factory() as session:
         stage = await svc.stage_row(session, election_id, stage_id)

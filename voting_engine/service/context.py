@@ -59,6 +59,8 @@ class ServiceContext:
     board_keys: dict[str, SigningKey] = field(default_factory=dict)
     voter_sessions: dict[str, tuple[str, str, datetime, datetime]] = field(default_factory=dict)
     modules: dict[tuple[str, str], Any] = field(default_factory=dict)
+    appender: Any = None
+    """The process's ``appending.BoardAppender`` (group commit of ballots), made on first use."""
 
     def writer(self, durable: bool = True) -> Any:
         """A write transaction (see ``voting_engine.storage.db.transaction``)."""
