@@ -55,9 +55,6 @@ _ST, _CR, _BE, _BC = table(Stage).c, table(Credential).c, table(BoardEntryRow).c
 _STAGE = select(_ST.id, _ST.status, _ST.definition_json, _ST.stage_hash, _ST.board_size, _ST.last_chain).where(
     (_ST.election_id == bindparam("election_id")) & (_ST.id == bindparam("stage_id"))
 )
-_CREDENTIAL = select(_CR.group, _CR.revoked).where(
-    (_CR.election_id == bindparam("election_id")) & (_CR.public == bindparam("public"))
-)
 _BOARD_KEY = (_BE.election_id == bindparam("election_id")) & (_BE.stage_id == bindparam("stage_id"))
 _RECEIPT = select(_BE.receipt).where(_BOARD_KEY & (_BE.tracking == bindparam("tracking")))
 _COPIED = (
@@ -65,6 +62,14 @@ _COPIED = (
     .where((_BC.election_id == bindparam("election_id")) & _BC.digest.in_(bindparam("digests", expanding=True)))
     .limit(1)
 )
+_CREDENTIAL_WHERE = (_CR.election_id == bindparam("election_id")) & (_CR.public == bindparam("public"))
+_BALLOT_FACTS = select(
+    select(_CR.group).where(_CREDENTIAL_WHERE).scalar_subquery().label("cred_group"),
+    select(_CR.revoked).where(_CREDENTIAL_WHERE).scalar_subquery().label("revoked"),
+    _RECEIPT.scalar_subquery().label("receipt"),
+    _COPIED.scalar_subquery().label("copied"),
+)
+"""What the precheck needs to know of a ballot's credential and ciphertexts, in one round trip."""
 
 
 async def _stage(conn: Any, election_id: str, stage_id: str) -> Any:
@@ -95,22 +100,22 @@ async def precheck(
         if session_credential is not None and session_credential != ballot.credential:
             raise ServiceError("session_mismatch", "the ballot is signed by another credential than the session's", 403)
         credential = b64encode(ballot.credential)
-        cred = (await conn.execute(_CREDENTIAL, {"election_id": election_id, "public": credential})).first()
-        if cred is None or cred.group not in cache.definition["groups"]:
+        facts = (await conn.execute(_BALLOT_FACTS, {
+            "election_id": election_id, "stage_id": stage_id, "public": credential,
+            "tracking": b64encode(ballot.tracking), "digests": [b64encode(sha256(k)) for k in ballot.ciphertext_keys()],
+        })).one()
+        if facts.cred_group is None or facts.cred_group not in cache.definition["groups"]:
             raise ServiceError("not_eligible", "the credential is not on the roll of a group voting in this stage", 403)
-        if cred.revoked:
+        if facts.revoked:
             raise ServiceError("revoked", "the credential has been revoked", 403)
         missing = await missing_for_stage(conn, election_id, credential, list(spec.education))
         if missing:
             raise ServiceError(
                 "education_required", "budget school modules must be passed before voting", 403, missing_modules=missing
             )
-        existing = await _existing_receipt(conn, election_id, stage_id, ballot)
-        if existing is None:
-            digests = [b64encode(sha256(k)) for k in ballot.ciphertext_keys()]
-            copied = (await conn.execute(_COPIED, {"election_id": election_id, "digests": digests})).first()
-            if copied is not None:
-                raise ServiceError("replayed_ciphertext", "the ballot copies a ciphertext already on a board", 409)
+        existing = None if facts.receipt is None else dict(json.loads(facts.receipt))
+        if existing is None and facts.copied is not None:
+            raise ServiceError("replayed_ciphertext", "the ballot copies a ciphertext already on a board", 409)
     try:
         check_signature(ballot, election_id, stage_id)
     except BallotRejected as exc:
