@@ -9,8 +9,10 @@ the database shows as a ratio.  Target: HTTP + database add at most 25% to a bal
 The clients run in a process of their own (one aiohttp session, N requests in flight), as voters'
 devices are not the server.  Throughput ratios move with whatever else the machine runs, so the CPU
 time per ballot is reported too (Linux ``/proc``): the bare checks', and during casting the server
-process's (event loop, HTTP, database), its verification workers' and the clients'.  ``cpu overhead``
-is (server + workers) / bare − 1: what HTTP and the database add to a ballot's verification CPU.
+process's (event loop, HTTP, database), its verification workers', the clients' and, on PostgreSQL,
+the database server's.  ``cpu overhead`` is (server + workers + database) / bare − 1: what HTTP and
+the database add to a ballot's verification CPU.  ``per commit`` is how many ballots shared a
+transaction (``voting_engine.service.appending``).
 
 Run: ``python -m bench.bench_cast [--ballots N] [--clients 1,8,32] [--json] [--quick]``.
 """
@@ -37,6 +39,7 @@ from voting_engine.demo_data import demo_manifest
 from voting_engine.domain.ballot import check_proofs, check_signature, parse_envelope
 from voting_engine.domain.manifest import scheme_for
 from voting_engine.orchestration import device_encrypt, encryption_head, gather_limited, start_election
+from voting_engine.service.appending import appender
 from voting_engine.trustee.vault import FAST_FOR_TESTS
 
 
@@ -97,9 +100,13 @@ async def run_backend(url: str, ballots: int, clients: list[int], tmp: Path) -> 
             loop = asyncio.get_running_loop()
             with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as clients_process:
                 await loop.run_in_executor(clients_process, _warm)
-                cpu0, wcpu0 = time.process_time(), _cpu(workers)
+                database = _database_pids(url)
+                cpu0, wcpu0, dcpu0 = time.process_time(), _cpu(workers), _cpu(database)
                 latencies, elapsed, client_cpu = await loop.run_in_executor(clients_process, _cast_all, job)
                 main_cpu, worker_cpu = time.process_time() - cpu0, _cpu(workers) - wcpu0
+                database_cpu = _cpu(database) - dcpu0
+                batching = appender(orchestra.server.service)
+                per_commit = batching.ballots / max(batching.transactions, 1)
         finally:
             await orchestra.close()
         latencies.sort()
@@ -110,7 +117,8 @@ async def run_backend(url: str, ballots: int, clients: list[int], tmp: Path) -> 
             "bare_verify_per_s": bare, "overhead": bare / rate - 1,
             "bare_cpu_ms": bare_cpu * 1e3, "server_cpu_ms": main_cpu / ballots * 1e3,
             "workers_cpu_ms": worker_cpu / ballots * 1e3, "clients_cpu_ms": client_cpu / ballots * 1e3,
-            "cpu_overhead": (main_cpu + worker_cpu) / ballots / bare_cpu - 1,
+            "database_cpu_ms": database_cpu / ballots * 1e3, "ballots_per_commit": per_commit,
+            "cpu_overhead": (main_cpu + worker_cpu + database_cpu) / ballots / bare_cpu - 1,
         })
     return rows
 
@@ -154,12 +162,30 @@ def _cast_all(job: tuple[str, str, int, list[tuple[str, str]]]) -> tuple[list[fl
     return latencies, elapsed, time.process_time() - cpu
 
 
+def _database_pids(url: str) -> list[int]:
+    """The local PostgreSQL server's processes (its CPU is the database's share); none for SQLite (in-process)."""
+    if not url.startswith("postgresql"):
+        return []
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
 def _cpu(pids: list[int]) -> float:
     """CPU seconds (user + system) that the processes ``pids`` have used so far (Linux ``/proc``)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that ended meanwhile
+            continue
         total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
@@ -222,14 +248,14 @@ def main() -> None:
         return
     head = f"{'backend':11} {'clients':>7} {'ballots':>7} {'ballots/s':>9} {'p50 ms':>7} {'p99 ms':>7} " \
            f"{'bare verify/s':>13} {'overhead':>8} | {'CPU ms/ballot: bare':>19} {'server':>6} {'workers':>7} " \
-           f"{'clients':>7} {'cpu overhead':>12}"
+           f"{'clients':>7} {'database':>8} {'cpu overhead':>12} {'per commit':>10}"
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r['backend']:11} {r['clients']:7d} {r['ballots']:7d} {r['ballots_per_s']:9.1f} {r['p50_ms']:7.1f} "
               f"{r['p99_ms']:7.1f} {r['bare_verify_per_s']:13.1f} {r['overhead']:8.0%} | {r['bare_cpu_ms']:19.1f} "
               f"{r['server_cpu_ms']:6.1f} {r['workers_cpu_ms']:7.1f} {r['clients_cpu_ms']:7.1f} "
-              f"{r['cpu_overhead']:12.0%}")
+              f"{r['database_cpu_ms']:8.1f} {r['cpu_overhead']:12.0%} {r['ballots_per_commit']:10.1f}")
 
 
 if __name__ == "__main__":

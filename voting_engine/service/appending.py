@@ -73,6 +73,9 @@ class BoardAppender:
 
     svc: ServiceContext
     _queues: dict[tuple[str, str], list[_Waiting]] = field(default_factory=dict)
+    transactions: int = 0
+    """Batches appended so far (with ``ballots``: how many ballots share a commit, for benchmarks)."""
+    ballots: int = 0
     _draining: dict[tuple[str, str], asyncio.Task[None]] = field(default_factory=dict)
     """The task draining each stage's queue (kept here so it is not garbage-collected while it runs)."""
 
@@ -91,6 +94,8 @@ class BoardAppender:
         try:
             while queue:
                 batch, queue[:] = queue[:MAX_BATCH], queue[MAX_BATCH:]
+                self.transactions += 1
+                self.ballots += len(batch)
                 await self._settle(key, batch)
         finally:
             del self._draining[key]

@@ -64,12 +64,16 @@ _COPIED = (
 )
 _CREDENTIAL_WHERE = (_CR.election_id == bindparam("election_id")) & (_CR.public == bindparam("public"))
 _BALLOT_FACTS = select(
+    select(_ST.status)
+    .where((_ST.election_id == bindparam("election_id")) & (_ST.id == bindparam("stage_id")))
+    .scalar_subquery()
+    .label("stage_status"),
     select(_CR.group).where(_CREDENTIAL_WHERE).scalar_subquery().label("cred_group"),
     select(_CR.revoked).where(_CREDENTIAL_WHERE).scalar_subquery().label("revoked"),
     _RECEIPT.scalar_subquery().label("receipt"),
     _COPIED.scalar_subquery().label("copied"),
 )
-"""What the precheck needs to know of a ballot's credential and ciphertexts, in one round trip."""
+"""What the precheck needs to know of the stage, the ballot's credential and its ciphertexts, in one round trip."""
 
 
 async def _stage(conn: Any, election_id: str, stage_id: str) -> Any:
@@ -85,25 +89,28 @@ async def precheck(
     """The checks that need no write lock and no proof, in the documented order; raises ``ServiceError``."""
     from voting_engine.service.education import missing_for_stage
 
+    credential = b64encode(ballot.credential)
     async with svc.core_reader() as conn:
-        stage = await _stage(conn, election_id, stage_id)
-        if stage.status != "open":
-            raise ServiceError("stage_not_open", f"stage {stage_id!r} is {stage.status}", 409)
+        facts = (await conn.execute(_BALLOT_FACTS, {
+            "election_id": election_id, "stage_id": stage_id, "public": credential,
+            "tracking": b64encode(ballot.tracking), "digests": [b64encode(sha256(k)) for k in ballot.ciphertext_keys()],
+        })).one()
+        if facts.stage_status is None:
+            raise not_found(f"stage {stage_id!r}")
+        if facts.stage_status != "open":
+            raise ServiceError("stage_not_open", f"stage {stage_id!r} is {facts.stage_status}", 409)
         manifest = await svc.manifest(conn, election_id)
         spec = manifest.stage(stage_id)
         problem = _window_open((spec.opens_at, spec.closes_at), svc.clock())
         if problem:
             raise ServiceError("stage_not_open", problem, 409)
-        cache = await svc.stage_cache(conn, election_id, stage)
+        cache = svc.stages.get((election_id, stage_id))
+        if cache is None:  # the first ballot of the stage in this process (the log is synced when appending)
+            cache = await svc.stage_cache(conn, election_id, await _stage(conn, election_id, stage_id))
         if ballot.envelope["election_id"] != election_id or ballot.envelope["stage_id"] != stage_id:
             raise ServiceError("wrong_stage", "the ballot was made for another election or stage")
         if session_credential is not None and session_credential != ballot.credential:
             raise ServiceError("session_mismatch", "the ballot is signed by another credential than the session's", 403)
-        credential = b64encode(ballot.credential)
-        facts = (await conn.execute(_BALLOT_FACTS, {
-            "election_id": election_id, "stage_id": stage_id, "public": credential,
-            "tracking": b64encode(ballot.tracking), "digests": [b64encode(sha256(k)) for k in ballot.ciphertext_keys()],
-        })).one()
         if facts.cred_group is None or facts.cred_group not in cache.definition["groups"]:
             raise ServiceError("not_eligible", "the credential is not on the roll of a group voting in this stage", 403)
         if facts.revoked:
