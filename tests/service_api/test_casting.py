@@ -200,3 +200,32 @@ async def scenario_rate_limit(url: str, tmp: Path) -> None:
 
 def test_rate_limit(sqlite_url: str, tmp_path: Path) -> None:
     asyncio.run(scenario_rate_limit(sqlite_url, tmp_path))
+
+
+async def scenario_partial_school(url: str, tmp: Path) -> None:
+    """A stage needing two modules: passing one is not enough, and the answer names exactly the other."""
+    from tests.service_api.harness import answers
+    from voting_engine.demo_data import demo_manifest
+
+    manifest = demo_manifest("partial-school")
+    manifest["stages"][0]["education"] = ["budget-school-2", "budget-school-1"]
+    e = await setup_election(url, tmp, committee=2, manifest=manifest)
+    try:
+        await e.api.post(f"{e.prefix}/stages/{STAGE}/open")
+        alice = e.device(e.codes["committee"][0])
+        await alice.sign_in()
+        module = next(m for m in e.modules if m["id"] == "budget-school-1")
+        await alice.start_module(module["id"])
+        await alice.answer_quiz(module["id"], answers(module))
+        envelope, _ = await alice.seal(STAGE, {"approved": ["P01"]})
+        for _ in range(2):  # with and without the stage's facts cached in the server process
+            body = await expect("education_required", 403, alice.cast(STAGE, envelope))
+            assert body["missing_modules"] == ["budget-school-2"]
+        await e.school(alice)
+        assert (await alice.cast(STAGE, envelope))["position"] == 0
+    finally:
+        await e.close()
+
+
+def test_every_required_module_must_be_passed(database_url: str, tmp_path: Path) -> None:
+    asyncio.run(scenario_partial_school(database_url, tmp_path))

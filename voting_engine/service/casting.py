@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, distinct, func, select, true
 
 from voting_engine.core.encoding import b64decode, b64encode
 from voting_engine.core.hashing import sha256
@@ -25,13 +25,20 @@ from voting_engine.domain.ballot import (
     parse_envelope,
     read_envelope,
 )
-from voting_engine.domain.errors import BallotRejected
+from voting_engine.domain.errors import BallotRejected, ManifestError
 from voting_engine.service.admin import sign_head
 from voting_engine.service.appending import appender
 from voting_engine.service.context import ServiceContext, StageCache, dumps
 from voting_engine.service.errors import ServiceError, not_found
 from voting_engine.service.verification import check_in_worker
-from voting_engine.storage.models import BoardCiphertext, BoardEntryRow, Credential, Stage, table
+from voting_engine.storage.models import (
+    BoardCiphertext,
+    BoardEntryRow,
+    Credential,
+    EducationProgressRow,
+    Stage,
+    table,
+)
 
 
 def _rejected(exc: BallotRejected) -> ServiceError:
@@ -62,6 +69,7 @@ _COPIED = (
     .where((_BC.election_id == bindparam("election_id")) & _BC.digest.in_(bindparam("digests", expanding=True)))
     .limit(1)
 )
+_EP = table(EducationProgressRow).c
 _CREDENTIAL_WHERE = (_CR.election_id == bindparam("election_id")) & (_CR.public == bindparam("public"))
 _BALLOT_FACTS = select(
     select(_ST.status)
@@ -72,6 +80,11 @@ _BALLOT_FACTS = select(
     select(_CR.revoked).where(_CREDENTIAL_WHERE).scalar_subquery().label("revoked"),
     _RECEIPT.scalar_subquery().label("receipt"),
     _COPIED.scalar_subquery().label("copied"),
+    select(func.count(distinct(_EP.module_id)))
+    .where((_EP.election_id == bindparam("election_id")) & (_EP.credential == bindparam("public"))
+           & _EP.module_id.in_(bindparam("modules", expanding=True)) & _EP.passed.is_(true()))
+    .scalar_subquery()
+    .label("modules_passed"),
 )
 """What the precheck needs to know of the stage, the ballot's credential and its ciphertexts, in one round trip."""
 
@@ -90,10 +103,16 @@ async def precheck(
     from voting_engine.service.education import missing_for_stage
 
     credential = b64encode(ballot.credential)
+    known = svc.manifests.get(election_id)  # cached after the election's first request in this process
+    try:
+        required = sorted(set(known.stage(stage_id).education)) if known is not None else []
+    except ManifestError:
+        required = []
     async with svc.core_reader() as conn:
         facts = (await conn.execute(_BALLOT_FACTS, {
             "election_id": election_id, "stage_id": stage_id, "public": credential,
             "tracking": b64encode(ballot.tracking), "digests": [b64encode(sha256(k)) for k in ballot.ciphertext_keys()],
+            "modules": required,
         })).one()
         if facts.stage_status is None:
             raise not_found(f"stage {stage_id!r}")
@@ -115,7 +134,10 @@ async def precheck(
             raise ServiceError("not_eligible", "the credential is not on the roll of a group voting in this stage", 403)
         if facts.revoked:
             raise ServiceError("revoked", "the credential has been revoked", 403)
-        missing = await missing_for_stage(conn, election_id, credential, list(spec.education))
+        # the list of missing modules is read only when the count of passed ones falls short (or was not asked)
+        everything_passed = not spec.education or (bool(required) and facts.modules_passed == len(required))
+        missing = [] if everything_passed else await missing_for_stage(conn, election_id, credential,
+                                                                      list(spec.education))
         if missing:
             raise ServiceError(
                 "education_required", "budget school modules must be passed before voting", 403, missing_modules=missing
