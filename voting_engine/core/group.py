@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import nacl.exceptions
 from nacl._sodium import ffi as _ffi
@@ -90,37 +90,30 @@ def _library_error() -> nacl.exceptions.RuntimeError:
     return nacl.exceptions.RuntimeError("Unexpected library error")
 
 
-def _sodium_add(p: bytes, q: bytes) -> bytes:
+def _sodium_point(function: Any, *arguments: bytes) -> bytes:
+    """Call a libsodium function that writes one 32-byte point; PyNaCl's exception if it reports failure."""
     out = _new("unsigned char[32]")
-    if _lib_add(out, p, q) != 0:
+    if function(out, *arguments) != 0:
         raise _library_error()
     result: bytes = _buffer(out, 32)[:]
     return result
+
+
+def _sodium_add(p: bytes, q: bytes) -> bytes:
+    return _sodium_point(_lib_add, p, q)
 
 
 def _sodium_sub(p: bytes, q: bytes) -> bytes:
-    out = _new("unsigned char[32]")
-    if _lib_sub(out, p, q) != 0:
-        raise _library_error()
-    result: bytes = _buffer(out, 32)[:]
-    return result
+    return _sodium_point(_lib_sub, p, q)
 
 
 def _sodium_mul(scalar: bytes, point: bytes) -> bytes:
     """``crypto_scalarmult_ed25519_noclamp``: fails on a zero scalar, bad point or identity result."""
-    out = _new("unsigned char[32]")
-    if _lib_mul(out, scalar, point) != 0:
-        raise _library_error()
-    result: bytes = _buffer(out, 32)[:]
-    return result
+    return _sodium_point(_lib_mul, scalar, point)
 
 
 def _sodium_base_mul(scalar: bytes) -> bytes:
-    out = _new("unsigned char[32]")
-    if _lib_base_mul(out, scalar) != 0:
-        raise _library_error()
-    result: bytes = _buffer(out, 32)[:]
-    return result
+    return _sodium_point(_lib_base_mul, scalar)
 
 
 def _encode_scalar(value: int) -> bytes:
