@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.service_api.harness import setup_election
-from tests.service_api.test_casting import STAGE, board_rows
+from tests.service_api.test_casting import STAGE, board_rows, open_with_policy
 from voting_engine.core.board import leaf_hash, verify_inclusion
 from voting_engine.core.credentials import sign_ballot
 from voting_engine.core.encoding import b64decode, b64encode
@@ -31,13 +30,8 @@ def _included(receipt: dict[str, Any], envelope: dict[str, Any]) -> bool:
 
 
 async def scenario_batch(url: str, tmp: Path, policy: str) -> None:
-    from voting_engine.demo_data import demo_manifest
-
-    manifest = demo_manifest("batch-" + policy)
-    manifest["stages"][0]["revote"] = policy
-    e = await setup_election(url, tmp, committee=3, manifest=manifest)
+    e = await open_with_policy(url, tmp, "batch", policy, committee=3)
     try:
-        await e.api.post(f"{e.prefix}/stages/{STAGE}/open")
         alice, bob, carol = (e.device(c) for c in e.codes["committee"])
         a1, _ = await alice.seal(STAGE, {"approved": ["P01"]})
         a2, _ = await alice.seal(STAGE, {"approved": ["P02"]})

@@ -133,14 +133,20 @@ def test_cast_checks(database_url: str, tmp_path: Path) -> None:
     asyncio.run(scenario_checks(database_url, tmp_path))
 
 
-async def scenario_parallel(url: str, tmp: Path, policy: str) -> None:
+async def open_with_policy(url: str, tmp: Path, name: str, policy: str, committee: int) -> Election:
+    """An election whose first stage, open, counts a credential's ``policy`` ("last" or "first") ballot."""
     from voting_engine.demo_data import demo_manifest
 
-    manifest = demo_manifest("parallel-" + policy)
+    manifest = demo_manifest(f"{name}-{policy}")
     manifest["stages"][0]["revote"] = policy
-    e = await setup_election(url, tmp, committee=1, manifest=manifest)
+    e = await setup_election(url, tmp, committee=committee, manifest=manifest)
+    await e.api.post(f"{e.prefix}/stages/{STAGE}/open")
+    return e
+
+
+async def scenario_parallel(url: str, tmp: Path, policy: str) -> None:
+    e = await open_with_policy(url, tmp, "parallel", policy, committee=1)
     try:
-        await e.api.post(f"{e.prefix}/stages/{STAGE}/open")
         voter = e.device(e.codes["committee"][0])
         await voter.sign_in()
         await e.school(voter)

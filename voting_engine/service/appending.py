@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nacl.signing import SigningKey
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -32,7 +33,7 @@ from voting_engine.core.receipts import short_code
 from voting_engine.domain.ballot import SignedEnvelope
 from voting_engine.domain.bulletin import leaf_data
 from voting_engine.service.admin import sign_head
-from voting_engine.service.context import ServiceContext, dumps
+from voting_engine.service.context import ServiceContext, StageCache, dumps
 from voting_engine.service.errors import ServiceError, not_found
 from voting_engine.storage.models import BoardCiphertext, BoardEntryRow, Stage, table
 
@@ -41,11 +42,12 @@ MAX_BATCH = 64
 """Ballots per transaction at most: bounds the time a receipt waits behind the others."""
 
 _ST, _BE = table(Stage).c, table(BoardEntryRow).c
-_STAGE_LOCKED = (
-    select(_ST.id, _ST.status, _ST.definition_json, _ST.stage_hash, _ST.board_size, _ST.last_chain)
-    .where((_ST.election_id == bindparam("election_id")) & (_ST.id == bindparam("stage_id")))
-    .with_for_update()
+STAGE_WHERE = (_ST.election_id == bindparam("election_id")) & (_ST.id == bindparam("stage_id"))
+STAGE_ROW = select(_ST.id, _ST.status, _ST.definition_json, _ST.stage_hash, _ST.board_size, _ST.last_chain).where(
+    STAGE_WHERE
 )
+"""What casting needs of a stage's row (``ServiceContext.stage_cache`` takes it for a ``Stage``)."""
+_STAGE_LOCKED = STAGE_ROW.with_for_update()
 _STAGE_ADVANCE = (  # an UPDATE's bind names must differ from its columns'
     update(table(Stage))
     .where((_ST.election_id == bindparam("e")) & (_ST.id == bindparam("s")))
@@ -236,8 +238,8 @@ async def _append_batch(svc: ServiceContext, election_id: str, stage_id: str,
         return outcomes
 
 
-def _receipt(svc: ServiceContext, cache: Any, key: Any, election_id: str, stage_id: str, ballot: SignedEnvelope,
-             position: int, chain: bytes) -> dict[str, Any]:
+def _receipt(svc: ServiceContext, cache: StageCache, key: SigningKey, election_id: str, stage_id: str,
+             ballot: SignedEnvelope, position: int, chain: bytes) -> dict[str, Any]:
     """The signed receipt of the ballot just appended at ``position`` (the log's last leaf)."""
     size = position + 1
     sth = sign_head(cache.log.root(size), size, b64encode(cache.context.hash), key, svc)

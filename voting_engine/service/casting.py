@@ -27,7 +27,7 @@ from voting_engine.domain.ballot import (
 )
 from voting_engine.domain.errors import BallotRejected, ManifestError
 from voting_engine.service.admin import sign_head
-from voting_engine.service.appending import appender
+from voting_engine.service.appending import STAGE_ROW, STAGE_WHERE, appender
 from voting_engine.service.context import ServiceContext, StageCache, dumps
 from voting_engine.service.errors import ServiceError, not_found
 from voting_engine.service.verification import check_in_worker
@@ -59,9 +59,6 @@ def _window_open(definition_window: tuple[str, str], now: datetime) -> str | Non
 
 # The casting path's statements, built once (on SQLite, building one costs more than running it).
 _ST, _CR, _BE, _BC = table(Stage).c, table(Credential).c, table(BoardEntryRow).c, table(BoardCiphertext).c
-_STAGE = select(_ST.id, _ST.status, _ST.definition_json, _ST.stage_hash, _ST.board_size, _ST.last_chain).where(
-    (_ST.election_id == bindparam("election_id")) & (_ST.id == bindparam("stage_id"))
-)
 _BOARD_KEY = (_BE.election_id == bindparam("election_id")) & (_BE.stage_id == bindparam("stage_id"))
 _RECEIPT = select(_BE.receipt).where(_BOARD_KEY & (_BE.tracking == bindparam("tracking")))
 _COPIED = (
@@ -72,10 +69,7 @@ _COPIED = (
 _EP = table(EducationProgressRow).c
 _CREDENTIAL_WHERE = (_CR.election_id == bindparam("election_id")) & (_CR.public == bindparam("public"))
 _BALLOT_FACTS = select(
-    select(_ST.status)
-    .where((_ST.election_id == bindparam("election_id")) & (_ST.id == bindparam("stage_id")))
-    .scalar_subquery()
-    .label("stage_status"),
+    select(_ST.status).where(STAGE_WHERE).scalar_subquery().label("stage_status"),
     select(_CR.group).where(_CREDENTIAL_WHERE).scalar_subquery().label("cred_group"),
     select(_CR.revoked).where(_CREDENTIAL_WHERE).scalar_subquery().label("revoked"),
     _RECEIPT.scalar_subquery().label("receipt"),
@@ -90,7 +84,7 @@ _BALLOT_FACTS = select(
 
 
 async def _stage(conn: Any, election_id: str, stage_id: str) -> Any:
-    row = (await conn.execute(_STAGE, {"election_id": election_id, "stage_id": stage_id})).first()
+    row = (await conn.execute(STAGE_ROW, {"election_id": election_id, "stage_id": stage_id})).first()
     if row is None:
         raise not_found(f"stage {stage_id!r}")
     return row
@@ -160,7 +154,7 @@ async def _existing_receipt(
     return None if row is None else dict(json.loads(row[0]))
 
 
-def _settle(task: asyncio.Future[Any]) -> None:
+def _let_finish(task: asyncio.Future[Any]) -> None:
     """Let a check whose answer is no longer needed finish quietly."""
     task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
@@ -179,8 +173,9 @@ async def cast(
     except BallotRejected as exc:
         raise _rejected(exc) from exc
     cached = svc.stages.get((election_id, stage_id))
-    proofs = (asyncio.ensure_future(check_in_worker(cached.proof_key, ballot.envelope["choices"]))
-              if cached is not None else None)
+    started_for = cached.proof_key if cached is not None else None
+    proofs = (asyncio.ensure_future(check_in_worker(started_for, ballot.envelope["choices"]))
+              if started_for is not None else None)
     try:
         cache, existing = await precheck(svc, election_id, stage_id, ballot, session_credential)
     except ServiceError:
@@ -196,11 +191,11 @@ async def cast(
         raise
     if existing is not None:
         if proofs is not None:
-            _settle(proofs)
+            _let_finish(proofs)
         return existing
-    if proofs is None or cached is None or cache.proof_key != cached.proof_key:
+    if proofs is None or cache.proof_key != started_for:  # not started yet, or for another stage key
         if proofs is not None:
-            _settle(proofs)
+            _let_finish(proofs)
         proofs = asyncio.ensure_future(check_in_worker(cache.proof_key, ballot.envelope["choices"]))
     problem = await proofs
     if problem is not None:

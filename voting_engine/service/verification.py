@@ -22,7 +22,7 @@ from ballot_schemes import BallotScheme
 from ballot_schemes.errors import InvalidBallot
 from voting_engine.core.context import ElectionContext
 from voting_engine.core.group import Point
-from voting_engine.domain.ballot import SignedEnvelope, parse_choices
+from voting_engine.domain.ballot import parse_choices
 from voting_engine.domain.errors import BallotRejected
 from voting_engine.domain.manifest import scheme_for
 
@@ -90,10 +90,3 @@ async def check_in_worker(key: StageKey, choices: Any) -> tuple[str, str] | None
     except BrokenProcessPool:
         _POOL = None
         return await loop.run_in_executor(pool(), check_choices, key, choices)
-
-
-async def verify_proofs(ballot: SignedEnvelope, key: StageKey) -> None:
-    """Raise ``BallotRejected`` (``schema``, ``bad_point`` or ``invalid_proof``) if the choices are not valid."""
-    problem = await check_in_worker(key, ballot.envelope["choices"])
-    if problem is not None:
-        raise BallotRejected(*problem)

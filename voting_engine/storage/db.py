@@ -93,6 +93,11 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def _write_lock(engine: AsyncEngine) -> asyncio.Lock | None:
+    """The in-process lock SQLite writers queue on (shared by ORM and Core transactions); None elsewhere."""
+    return _WRITE_LOCKS.setdefault(id(engine), asyncio.Lock()) if is_sqlite(engine) else None
+
+
 @asynccontextmanager
 async def transaction(factory: async_sessionmaker[AsyncSession], durable: bool = True) -> AsyncIterator[AsyncSession]:
     """One write transaction: committed on success, rolled back on any error (no half-written rows).
@@ -104,7 +109,7 @@ async def transaction(factory: async_sessionmaker[AsyncSession], durable: bool =
     trustee messages, tallies and the audit log are always durable.
     """
     bind = factory.kw.get("bind")
-    lock = _WRITE_LOCKS.setdefault(id(bind), asyncio.Lock()) if bind is not None and is_sqlite(bind) else None
+    lock = _write_lock(bind) if bind is not None else None
     if lock is None:
         async with factory() as session, session.begin():
             yield session
@@ -124,11 +129,12 @@ async def core_transaction(engine: AsyncEngine, durable: bool = True) -> AsyncIt
     the ORM session: those paths run prebuilt Core statements, and the session's unit of work,
     identity map and statement coercions cost more there than the database work.
     """
-    if not is_sqlite(engine):
+    lock = _write_lock(engine)
+    if lock is None:
         async with engine.begin() as conn:
             yield conn
         return
-    async with _WRITE_LOCKS.setdefault(id(engine), asyncio.Lock()), engine.connect() as conn:
+    async with lock, engine.connect() as conn:
         await conn.execution_options(immediate=True, durable=durable)
         async with conn.begin():
             yield conn
